@@ -1,0 +1,60 @@
+import Foundation
+
+/// One row of `fs_project_dev_containers`: a project's dev container as the gateway knows it.
+public struct ContainerRecord: Sendable, Equatable {
+    public var projectID: ProjectID
+    public var workspace: WorkspaceSlug
+    /// The Coolify service, or nil while the row is reserved and the service not yet created.
+    public var serviceUUID: ServiceUUID?
+    public var image: String
+    public var state: ContainerState
+    public var lastActiveAt: Date
+    public var suspendedAt: Date?
+    public var createdAt: Date
+
+    public init(
+        projectID: ProjectID,
+        workspace: WorkspaceSlug,
+        serviceUUID: ServiceUUID?,
+        image: String,
+        state: ContainerState,
+        lastActiveAt: Date,
+        suspendedAt: Date?,
+        createdAt: Date
+    ) {
+        self.projectID = projectID
+        self.workspace = workspace
+        self.serviceUUID = serviceUUID
+        self.image = image
+        self.state = state
+        self.lastActiveAt = lastActiveAt
+        self.suspendedAt = suspendedAt
+        self.createdAt = createdAt
+    }
+}
+
+/// What a caller asks for when it reserves a container row.
+public struct ContainerReservation: Sendable, Equatable {
+    public var projectID: ProjectID
+    public var workspace: WorkspaceSlug
+    public var image: String
+    public var state: ContainerState
+
+    public init(projectID: ProjectID, workspace: WorkspaceSlug, image: String, state: ContainerState = .provisioning) {
+        self.projectID = projectID
+        self.workspace = workspace
+        self.image = image
+        self.state = state
+    }
+}
+
+/// The answer to a reservation: the row as it now is, and whether this call created it.
+public struct ReservationOutcome: Sendable, Equatable {
+    public var record: ContainerRecord
+    public var inserted: Bool
+
+    public init(record: ContainerRecord, inserted: Bool) {
+        self.record = record
+        self.inserted = inserted
+    }
+}

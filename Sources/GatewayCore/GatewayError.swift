@@ -1,0 +1,36 @@
+/// An error the gateway reports to its callers, with a stable snake_case code.
+///
+/// Core code throws these; the HTTP layer maps ``Kind`` to a status and renders the uniform error body.
+public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The class of failure, which decides the HTTP status.
+    public enum Kind: Sendable, Equatable {
+        case invalidInput, notFound, conflict, quotaExceeded, unavailable, upstream, timeout, tooLarge, unprocessable
+    }
+
+    public let kind: Kind
+    /// Stable machine-readable code, e.g. `no_container`.
+    public let code: String
+    /// What happened and what to do.
+    public let message: String
+    /// An optional next step for the caller.
+    public let hint: String?
+
+    public init(_ kind: Kind, code: String, message: String, hint: String? = nil) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String { "\(self.code): \(self.message)" }
+
+    /// The project is unknown in this workspace (also when it belongs to another one: that is never revealed).
+    public static func projectNotFound(_ project: ProjectID) -> GatewayError {
+        GatewayError(.notFound, code: "project_not_found", message: "No project '\(project)' in this workspace.")
+    }
+
+    /// The state machine does not allow this move.
+    public static func invalidTransition(from: String, to: String) -> GatewayError {
+        GatewayError(.conflict, code: "invalid_transition", message: "A container cannot move from '\(from)' to '\(to)'.")
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Answers which container a workspace's project has, enforcing tenant isolation:
+/// a project belongs to the workspace that first registered it, and is invisible from any other.
+public struct ProjectDirectory: Sendable {
+    public let store: any Store
+    public let clock: any WallClock
+
+    public init(store: any Store, clock: any WallClock = SystemClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// The project's container row, or nil when it has none.
+    /// - Throws: ``GatewayError`` `project_not_found` when the project belongs to another workspace.
+    public func container(workspace: WorkspaceSlug, project: ProjectID) async throws -> ContainerRecord? {
+        guard let record = try await self.store.container(project) else { return nil }
+        guard record.workspace == workspace else { throw GatewayError.projectNotFound(project) }
+        return record
+    }
+
+    /// The status object of `GET …/container`, read from the store.
+    public func status(workspace: WorkspaceSlug, project: ProjectID) async throws -> ContainerStatus {
+        guard let record = try await self.container(workspace: workspace, project: project) else {
+            return .absent
+        }
+        return ContainerStatus(record: record, now: self.clock.now)
+    }
+}

@@ -1,0 +1,69 @@
+import HTTPTypes
+import Hummingbird
+
+/// Answers 413 at once when a declared `Content-Length` is over the path's limit, before any route reads the body.
+/// Bodies without a length are cut off by the limit when a route collects them.
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let limit = BodyLimits.limit(forPath: request.uri.path)
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw APIError.tooLarge(limit: limit)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Requires `Authorization: Bearer <token>`, compared in constant time, on every path under `/v1`
+/// (unknown ones too, so they reveal nothing) except the exempt prefixes, which carry their own credentials.
+/// With no token configured, lets all through.
+struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String?
+    /// Paths under `/v1` authenticated otherwise (webhook secrets, signatures, the Traefik provider token).
+    let exemptPrefixes: [String]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard let token = self.token,
+              path == "/v1" || path.hasPrefix("/v1/"),
+              !self.exemptPrefixes.contains(where: { path.hasPrefix($0) })
+        else { return try await next(request, context) }
+        guard let presented = Self.bearer(request.headers[.authorization]),
+              ConstantTime.equal(presented, token)
+        else { throw APIError.unauthorized }
+        return try await next(request, context)
+    }
+
+    /// The token of an `Authorization: Bearer …` header value.
+    static func bearer(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        return String(header.dropFirst(7))
+    }
+}
+
+/// Echoes the request id (also in every log line of the request) as `X-Request-Id`.
+struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.requestID] = context.id
+        return response
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+}
+
+/// Comparison whose time does not depend on where two secrets first differ.
+enum ConstantTime {
+    static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<max(a.count, b.count) {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0 && a.count == b.count
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import GatewayCore
+
+/// Converting stored container columns back into a validated ``ContainerRecord``.
+///
+/// A stored value that no longer passes validation (a row written by another program) is reported,
+/// never silently passed on.
+enum ContainerRow {
+    /// The columns every container query selects, in this order.
+    static let columns = "project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at"
+
+    struct CorruptRow: Error, CustomStringConvertible {
+        let project: String
+        let detail: String
+        var description: String { "stored container row '\(self.project)' is invalid: \(self.detail)" }
+    }
+
+    static func record(
+        projectID: String, workspace: String, serviceUUID: String, image: String, state: String,
+        lastActiveAt: Date, suspendedAt: Date?, createdAt: Date
+    ) throws -> ContainerRecord {
+        do {
+            guard let state = ContainerState(rawValue: state) else {
+                throw CorruptRow(project: projectID, detail: "unknown state '\(state)'")
+            }
+            return ContainerRecord(
+                projectID: try ProjectID(validating: projectID),
+                workspace: try WorkspaceSlug(validating: workspace),
+                serviceUUID: serviceUUID.isEmpty ? nil : try ServiceUUID(validating: serviceUUID),
+                image: image,
+                state: state,
+                lastActiveAt: lastActiveAt,
+                suspendedAt: suspendedAt,
+                createdAt: createdAt
+            )
+        } catch let error as ValidationError {
+            throw CorruptRow(project: projectID, detail: error.description)
+        }
+    }
+}

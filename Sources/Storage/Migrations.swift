@@ -1,0 +1,85 @@
+/// A versioned schema change, written once per SQL dialect.
+///
+/// Applied in order and recorded in `vibn_gateway_migrations`; re-running the list is a no-op.
+/// The tables of version 1 are the seed's, so the gateway can adopt an existing Vibn database:
+/// `CREATE … IF NOT EXISTS` leaves tables that are already there untouched.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let postgres: [String]
+    let sqlite: [String]
+}
+
+enum Migrations {
+    /// Every migration, oldest first. Append only: never edit one that has shipped.
+    static let all: [Migration] = [seedTables]
+
+    static let seedTables = Migration(
+        version: 1,
+        name: "seed tables fs_project_dev_containers, fs_dev_servers, fs_dev_autosaves",
+        postgres: [
+            """
+            CREATE TABLE IF NOT EXISTS fs_project_dev_containers (
+              project_id TEXT PRIMARY KEY, workspace TEXT NOT NULL, service_uuid TEXT NOT NULL,
+              image TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'provisioning',
+              last_active_at TIMESTAMPTZ NOT NULL DEFAULT now(), suspended_at TIMESTAMPTZ,
+              created_at TIMESTAMPTZ NOT NULL DEFAULT now() )
+            """,
+            "CREATE INDEX IF NOT EXISTS fs_project_dev_containers_ws_idx ON fs_project_dev_containers (workspace)",
+            "CREATE INDEX IF NOT EXISTS fs_project_dev_containers_active_idx ON fs_project_dev_containers (last_active_at)",
+            """
+            CREATE TABLE IF NOT EXISTS fs_dev_servers (
+              id TEXT PRIMARY KEY,
+              project_id TEXT NOT NULL REFERENCES fs_project_dev_containers(project_id) ON DELETE CASCADE,
+              workspace TEXT NOT NULL, name TEXT NOT NULL, command TEXT NOT NULL, port INTEGER NOT NULL,
+              pid INTEGER, preview_url TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'starting',
+              started_at TIMESTAMPTZ NOT NULL DEFAULT now(), stopped_at TIMESTAMPTZ )
+            """,
+            "CREATE INDEX IF NOT EXISTS fs_dev_servers_project_idx ON fs_dev_servers (project_id, state)",
+            """
+            CREATE TABLE IF NOT EXISTS fs_dev_autosaves (
+              id BIGSERIAL PRIMARY KEY, project_id TEXT NOT NULL, workspace TEXT NOT NULL, repo TEXT NOT NULL,
+              output TEXT, code INTEGER, pushed_at TIMESTAMPTZ NOT NULL DEFAULT now() )
+            """,
+            "CREATE INDEX IF NOT EXISTS fs_dev_autosaves_project_idx ON fs_dev_autosaves (project_id, pushed_at DESC)",
+        ],
+        // SQLite keeps the same tables and columns; timestamps are REAL seconds since 1970 (UTC).
+        sqlite: [
+            """
+            CREATE TABLE IF NOT EXISTS fs_project_dev_containers (
+              project_id TEXT PRIMARY KEY, workspace TEXT NOT NULL, service_uuid TEXT NOT NULL,
+              image TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'provisioning',
+              last_active_at REAL NOT NULL DEFAULT \(sqliteNow), suspended_at REAL,
+              created_at REAL NOT NULL DEFAULT \(sqliteNow) )
+            """,
+            "CREATE INDEX IF NOT EXISTS fs_project_dev_containers_ws_idx ON fs_project_dev_containers (workspace)",
+            "CREATE INDEX IF NOT EXISTS fs_project_dev_containers_active_idx ON fs_project_dev_containers (last_active_at)",
+            """
+            CREATE TABLE IF NOT EXISTS fs_dev_servers (
+              id TEXT PRIMARY KEY,
+              project_id TEXT NOT NULL REFERENCES fs_project_dev_containers(project_id) ON DELETE CASCADE,
+              workspace TEXT NOT NULL, name TEXT NOT NULL, command TEXT NOT NULL, port INTEGER NOT NULL,
+              pid INTEGER, preview_url TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'starting',
+              started_at REAL NOT NULL DEFAULT \(sqliteNow), stopped_at REAL )
+            """,
+            "CREATE INDEX IF NOT EXISTS fs_dev_servers_project_idx ON fs_dev_servers (project_id, state)",
+            """
+            CREATE TABLE IF NOT EXISTS fs_dev_autosaves (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, project_id TEXT NOT NULL, workspace TEXT NOT NULL,
+              repo TEXT NOT NULL, output TEXT, code INTEGER, pushed_at REAL NOT NULL DEFAULT \(sqliteNow) )
+            """,
+            "CREATE INDEX IF NOT EXISTS fs_dev_autosaves_project_idx ON fs_dev_autosaves (project_id, pushed_at DESC)",
+        ]
+    )
+
+    /// SQLite's current time as REAL seconds since 1970.
+    static let sqliteNow = "((julianday('now') - 2440587.5) * 86400.0)"
+
+    /// The table that records applied versions (same shape on both backends).
+    static let ledgerTable = "vibn_gateway_migrations"
+
+    /// The versions of `all` not in `applied`, in order.
+    static func pending(applied: Set<Int>) -> [Migration] {
+        self.all.filter { !applied.contains($0.version) }
+    }
+}

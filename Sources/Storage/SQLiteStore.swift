@@ -1,0 +1,182 @@
+import Foundation
+import GatewayCore
+import Logging
+import SQLiteNIO
+
+/// The embedded default store: one SQLite file, created with its folder on first use.
+///
+/// Every state change is a single conditional statement, so the one connection's statement-level
+/// atomicity is what makes compare-and-set safe; no multi-statement transaction is shared between callers.
+public final class SQLiteStore: Store {
+    let connection: SQLiteConnection
+    let logger: Logger
+
+    init(connection: SQLiteConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Opens (and creates when missing) the database file at `path`.
+    /// - Parameters:
+    ///   - path: The file; its parent directory is created when missing. `:memory:` opens a private in-memory database.
+    ///   - logger: Where the store logs.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteStore {
+        let storage: SQLiteConnection.Storage
+        if path == ":memory:" {
+            storage = .memory
+        } else {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            storage = .file(path: path)
+        }
+        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        // WAL lets `migrate` or a second reader run beside `serve`; the busy timeout makes them wait, not fail.
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+            _ = try await connection.query(pragma, [])
+        }
+        return SQLiteStore(connection: connection, logger: logger)
+    }
+
+    /// Closes the connection; the store cannot be used afterwards.
+    public func close() async throws {
+        try await self.connection.close()
+    }
+
+    public func ping() async throws {
+        _ = try await self.connection.query("SELECT 1", [])
+    }
+
+    // MARK: Migrations
+
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        let ledger = Migrations.ledgerTable
+        _ = try await self.connection.query(
+            "CREATE TABLE IF NOT EXISTS \(ledger) (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)", []
+        )
+        // BEGIN IMMEDIATE takes the write lock, so a second process waits and then sees the versions applied.
+        _ = try await self.connection.query("BEGIN IMMEDIATE", [])
+        do {
+            let rows = try await self.connection.query("SELECT version FROM \(ledger)", [])
+            let applied = Set(rows.compactMap { $0.column("version")?.integer }.map { Int($0) })
+            var done: [Int] = []
+            for migration in Migrations.pending(applied: applied) {
+                for statement in migration.sqlite {
+                    _ = try await self.connection.query(statement, [])
+                }
+                _ = try await self.connection.query(
+                    "INSERT INTO \(ledger) (version, name, applied_at) VALUES (?, ?, ?)",
+                    [.integer(migration.version), .text(migration.name), .float(Date().timeIntervalSince1970)]
+                )
+                done.append(migration.version)
+            }
+            _ = try await self.connection.query("COMMIT", [])
+            if !done.isEmpty { self.logger.info("applied migrations", metadata: ["store.migrations": "\(done)"]) }
+            return done
+        } catch {
+            _ = try? await self.connection.query("ROLLBACK", [])
+            throw error
+        }
+    }
+
+    // MARK: Containers
+
+    public func container(_ project: ProjectID) async throws -> ContainerRecord? {
+        let rows = try await self.connection.query(
+            "SELECT \(ContainerRow.columns) FROM fs_project_dev_containers WHERE project_id = ?", [.text(project.rawValue)]
+        )
+        return try rows.first.map(Self.record)
+    }
+
+    public func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
+        let inserted = try await self.connection.query(
+            """
+            INSERT INTO fs_project_dev_containers
+              (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at)
+            VALUES (?1, ?2, '', ?3, ?4, ?5, CASE WHEN ?4 = 'suspended' THEN ?5 END, ?5)
+            ON CONFLICT (project_id) DO NOTHING
+            RETURNING \(ContainerRow.columns)
+            """,
+            [
+                .text(reservation.projectID.rawValue), .text(reservation.workspace.rawValue),
+                .text(reservation.image), .text(reservation.state.rawValue), .float(now.timeIntervalSince1970),
+            ]
+        )
+        if let row = inserted.first {
+            return ReservationOutcome(record: try Self.record(row), inserted: true)
+        }
+        guard let existing = try await self.container(reservation.projectID) else {
+            throw StoreError.vanished(reservation.projectID)
+        }
+        return ReservationOutcome(record: existing, inserted: false)
+    }
+
+    public func transitionContainer(
+        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date
+    ) async throws -> ContainerRecord? {
+        try Self.checkTransition(from: from, to: to)
+        let rows = try await self.connection.query(
+            """
+            UPDATE fs_project_dev_containers SET state = ?1,
+              last_active_at = CASE WHEN ?1 = 'running' THEN ?3 ELSE last_active_at END,
+              suspended_at = CASE WHEN ?1 = 'suspended' THEN ?3 END
+            WHERE project_id = ?2 AND state = ?4
+            RETURNING \(ContainerRow.columns)
+            """,
+            [.text(to.rawValue), .text(project.rawValue), .float(now.timeIntervalSince1970), .text(from.rawValue)]
+        )
+        return try rows.first.map(Self.record)
+    }
+
+    public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
+        let rows = try await self.connection.query(
+            """
+            UPDATE fs_project_dev_containers SET service_uuid = ?1
+            WHERE project_id = ?2 AND service_uuid = '' RETURNING \(ContainerRow.columns)
+            """,
+            [.text(uuid.rawValue), .text(project.rawValue)]
+        )
+        return try rows.first.map(Self.record)
+    }
+
+    public func touchContainer(_ project: ProjectID, at now: Date) async throws {
+        _ = try await self.connection.query(
+            "UPDATE fs_project_dev_containers SET last_active_at = MAX(last_active_at, ?1) WHERE project_id = ?2",
+            [.float(now.timeIntervalSince1970), .text(project.rawValue)]
+        )
+    }
+
+    public func containers(in states: Set<ContainerState>) async throws -> [ContainerRecord] {
+        guard !states.isEmpty else { return [] }
+        let ordered = states.map(\.rawValue).sorted()
+        let placeholders = Array(repeating: "?", count: ordered.count).joined(separator: ", ")
+        let rows = try await self.connection.query(
+            "SELECT \(ContainerRow.columns) FROM fs_project_dev_containers WHERE state IN (\(placeholders)) ORDER BY created_at, project_id",
+            ordered.map { .text($0) }
+        )
+        return try rows.map(Self.record)
+    }
+
+    public func activeContainerCount(workspace: WorkspaceSlug) async throws -> Int {
+        let rows = try await self.connection.query(
+            "SELECT COUNT(*) AS n FROM fs_project_dev_containers WHERE workspace = ? AND state IN ('provisioning', 'running')",
+            [.text(workspace.rawValue)]
+        )
+        return rows.first?.column("n")?.integer.map { Int($0) } ?? 0
+    }
+
+    // MARK: Row decoding
+
+    static func record(_ row: SQLiteRow) throws -> ContainerRecord {
+        func text(_ name: String) -> String { row.column(name)?.string ?? "" }
+        func date(_ name: String) -> Date? {
+            row.column(name)?.double.map(Date.init(timeIntervalSince1970:))
+        }
+        return try ContainerRow.record(
+            projectID: text("project_id"), workspace: text("workspace"), serviceUUID: text("service_uuid"),
+            image: text("image"), state: text("state"),
+            lastActiveAt: date("last_active_at") ?? .distantPast, suspendedAt: date("suspended_at"),
+            createdAt: date("created_at") ?? .distantPast
+        )
+    }
+}

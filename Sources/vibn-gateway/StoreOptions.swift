@@ -1,0 +1,45 @@
+import ArgumentParser
+import GatewayCore
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Where state is kept: PostgreSQL when a database URL is set, else an SQLite file.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL, postgres://user:password@host:port/db[?sslmode=disable|prefer|require]. Unset: the SQLite file. (env: DATABASE_URL)")
+    var databaseURL: String?
+
+    @Option(help: "SQLite database file, used when no database URL is set; created with its folder on first start. (env: VIBN_SQLITE_PATH, default: ./data/vibn-gateway.sqlite)")
+    var sqlitePath: String?
+
+    /// The store, and the service that must run for it to work (the PostgreSQL pool), if any.
+    func makeStore(logger: Logger) async throws -> (store: any Store, service: PostgresStore?) {
+        if let url = Setting.string(self.databaseURL, env: "DATABASE_URL") {
+            let store = PostgresStore(configuration: try DatabaseURL.configuration(url), logger: logger)
+            return (store, store)
+        }
+        let path = Setting.string(self.sqlitePath, env: "VIBN_SQLITE_PATH", default: "./data/vibn-gateway.sqlite")
+        logger.info("using SQLite", metadata: ["store.path": "\(path)"])
+        return (try await SQLiteStore.open(path: path, logger: logger), nil)
+    }
+}
+
+/// Logging options shared by every subcommand.
+struct LogOptions: ParsableArguments {
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (env: LOG_LEVEL, default: info)")
+    var logLevel: String?
+
+    /// Sets up logging to standard error and returns the root logger.
+    func bootstrap(label: String) throws -> Logger {
+        let name = Setting.string(self.logLevel, env: "LOG_LEVEL", default: "info")
+        guard let level = Logger.Level(rawValue: name) else {
+            throw ValidationError("log level '\(name)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: label)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GatewayCore
+import GatewayHTTP
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Storage
+
+/// A gateway application on a fresh SQLite file, as the tests drive it.
+struct TestApp {
+    static let token = "test-token-0123456789"
+    static let authorized: HTTPFields = [.authorization: "Bearer \(token)"]
+
+    let store: SQLiteStore
+    let path: String
+
+    static func make() async throws -> TestApp {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vibn-http-\(UUID().uuidString).sqlite").path
+        let store = try await SQLiteStore.open(path: path, logger: Logger(label: "http-tests"))
+        try await store.migrate()
+        return TestApp(store: store, path: path)
+    }
+
+    /// Runs `body` against the router of an app with `apiToken`, then closes and removes the database.
+    func test(
+        apiToken: String? = TestApp.token,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let dependencies = GatewayDependencies(store: self.store, apiToken: apiToken, readinessTimeout: .seconds(1))
+        let app = try buildApplication(dependencies, configuration: .init(), logger: Logger(label: "http-tests"))
+        var failure: (any Error)?
+        do { try await app.test(.router, body) } catch { failure = error }
+        try await self.store.close()
+        try? FileManager.default.removeItem(atPath: self.path)
+        if let failure { throw failure }
+    }
+}
+
+/// The uniform error body.
+struct ErrorBody: Decodable {
+    struct Detail: Decodable { let code: String; let message: String; let hint: String? }
+    let error: Detail
+}
+
+extension TestResponse {
+    /// The body decoded as the uniform error.
+    func errorBody() throws -> ErrorBody {
+        try JSONDecoder().decode(ErrorBody.self, from: Data(self.body.readableBytesView))
+    }
+
+    /// The body as JSON.
+    func json() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(self.body.readableBytesView)) as? [String: Any] ?? [:]
+    }
+}

