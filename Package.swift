@@ -97,6 +97,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Real test peers shared by the test targets: PostgreSQL settings, sshd, Traefik, a Coolify stand-in.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/GatewayTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GatewayCoreTests",
             dependencies: ["GatewayCore"],
@@ -110,10 +122,25 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayHTTP", "GatewayCore", "Storage",
+                "GatewayHTTP", "GatewayCore", "Storage", "SSHExec", "Coolify", "PreviewConfig", "GatewayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PreviewConfigTests",
+            dependencies: ["PreviewConfig", "GatewayCore", "GatewayTestSupport", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SSHExecTests",
+            dependencies: ["SSHExec", "GatewayCore", "GatewayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CoolifyTests",
+            dependencies: ["Coolify", "GatewayCore", "GatewayTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

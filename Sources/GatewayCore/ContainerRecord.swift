@@ -4,6 +4,10 @@ import Foundation
 public struct ContainerRecord: Sendable, Equatable {
     public var projectID: ProjectID
     public var workspace: WorkspaceSlug
+    /// The project slug used in names and preview hosts; nil on rows adopted from the seed until first use.
+    public var projectSlug: ProjectSlug?
+    /// The preview token; nil on rows adopted from the seed until ``Store/ensurePreviewToken(_:candidate:)`` sets one.
+    public var previewToken: PreviewToken?
     /// The Coolify service, or nil while the row is reserved and the service not yet created.
     public var serviceUUID: ServiceUUID?
     public var image: String
@@ -15,6 +19,8 @@ public struct ContainerRecord: Sendable, Equatable {
     public init(
         projectID: ProjectID,
         workspace: WorkspaceSlug,
+        projectSlug: ProjectSlug?,
+        previewToken: PreviewToken?,
         serviceUUID: ServiceUUID?,
         image: String,
         state: ContainerState,
@@ -24,6 +30,8 @@ public struct ContainerRecord: Sendable, Equatable {
     ) {
         self.projectID = projectID
         self.workspace = workspace
+        self.projectSlug = projectSlug
+        self.previewToken = previewToken
         self.serviceUUID = serviceUUID
         self.image = image
         self.state = state
@@ -37,12 +45,23 @@ public struct ContainerRecord: Sendable, Equatable {
 public struct ContainerReservation: Sendable, Equatable {
     public var projectID: ProjectID
     public var workspace: WorkspaceSlug
+    public var projectSlug: ProjectSlug
+    public var previewToken: PreviewToken
     public var image: String
     public var state: ContainerState
 
-    public init(projectID: ProjectID, workspace: WorkspaceSlug, image: String, state: ContainerState = .provisioning) {
+    public init(
+        projectID: ProjectID,
+        workspace: WorkspaceSlug,
+        projectSlug: ProjectSlug,
+        previewToken: PreviewToken = .random(),
+        image: String,
+        state: ContainerState = .provisioning
+    ) {
         self.projectID = projectID
         self.workspace = workspace
+        self.projectSlug = projectSlug
+        self.previewToken = previewToken
         self.image = image
         self.state = state
     }

@@ -57,6 +57,25 @@ public struct DevServerID: ValidatedIdentifier {
     }
 }
 
+/// A project's preview token: 128 bits from the system CSPRNG as 32 lower-case hex digits.
+///
+/// It makes preview host names unguessable; it is stored, and stable across restarts, suspends and resumes.
+public struct PreviewToken: ValidatedIdentifier {
+    public static let fieldName = "previewToken"
+    public static let formatDescription = "32 lower-case hex digits"
+    public static func isValid(_ raw: String) -> Bool {
+        raw.utf8.count == 32 && raw.utf8.allSatisfy(ASCII.isHex)
+    }
+    public let rawValue: String
+    public init(trusted rawValue: String) { self.rawValue = rawValue }
+
+    /// A fresh token from the system's cryptographically secure generator.
+    public static func random() -> PreviewToken {
+        var generator = SystemRandomNumberGenerator()
+        return PreviewToken(trusted: RandomHex.string(bytes: 16, using: &generator))
+    }
+}
+
 /// Lower-case hex strings of random bytes.
 public enum RandomHex {
     /// `bytes` random bytes as `2 * bytes` lower-case hex digits.

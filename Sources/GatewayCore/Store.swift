@@ -33,6 +33,11 @@ public protocol Store: Sendable {
     /// - Returns: The updated row, or nil when the row is missing or already has a service.
     func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord?
 
+    /// The project's preview token: the stored one, or `candidate` stored now when the row has none
+    /// (rows adopted from the seed). Concurrent callers all get the one token that was stored.
+    /// - Returns: The token, or nil when the project has no row.
+    func ensurePreviewToken(_ project: ProjectID, candidate: PreviewToken) async throws -> PreviewToken?
+
     /// Records activity on a container now.
     func touchContainer(_ project: ProjectID, at now: Date) async throws
 

@@ -7,7 +7,8 @@ import GatewayCore
 /// never silently passed on.
 enum ContainerRow {
     /// The columns every container query selects, in this order.
-    static let columns = "project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at"
+    static let columns =
+        "project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at, project_slug, preview_token"
 
     struct CorruptRow: Error, CustomStringConvertible {
         let project: String
@@ -17,7 +18,7 @@ enum ContainerRow {
 
     static func record(
         projectID: String, workspace: String, serviceUUID: String, image: String, state: String,
-        lastActiveAt: Date, suspendedAt: Date?, createdAt: Date
+        lastActiveAt: Date, suspendedAt: Date?, createdAt: Date, projectSlug: String?, previewToken: String?
     ) throws -> ContainerRecord {
         do {
             guard let state = ContainerState(rawValue: state) else {
@@ -26,6 +27,8 @@ enum ContainerRow {
             return ContainerRecord(
                 projectID: try ProjectID(validating: projectID),
                 workspace: try WorkspaceSlug(validating: workspace),
+                projectSlug: try projectSlug.flatMap { $0.isEmpty ? nil : try ProjectSlug(validating: $0) },
+                previewToken: try previewToken.flatMap { $0.isEmpty ? nil : try PreviewToken(validating: $0) },
                 serviceUUID: serviceUUID.isEmpty ? nil : try ServiceUUID(validating: serviceUUID),
                 image: image,
                 state: state,

@@ -12,7 +12,7 @@ struct Migration: Sendable {
 
 enum Migrations {
     /// Every migration, oldest first. Append only: never edit one that has shipped.
-    static let all: [Migration] = [seedTables]
+    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken]
 
     static let seedTables = Migration(
         version: 1,
@@ -69,6 +69,19 @@ enum Migrations {
               repo TEXT NOT NULL, output TEXT, code INTEGER, pushed_at REAL NOT NULL DEFAULT \(sqliteNow) )
             """,
             "CREATE INDEX IF NOT EXISTS fs_dev_autosaves_project_idx ON fs_dev_autosaves (project_id, pushed_at DESC)",
+        ]
+    )
+
+    static let projectSlugAndPreviewToken = Migration(
+        version: 2,
+        name: "fs_project_dev_containers.project_slug and preview_token",
+        postgres: [
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN IF NOT EXISTS project_slug TEXT",
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN IF NOT EXISTS preview_token TEXT",
+        ],
+        sqlite: [
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN project_slug TEXT",
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN preview_token TEXT",
         ]
     )
 

@@ -79,9 +79,11 @@ public struct PostgresStore: Store, Service {
         let inserted = try await self.records(
             """
             INSERT INTO fs_project_dev_containers
-              (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at)
+              (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at,
+               project_slug, preview_token)
             VALUES (\(reservation.projectID.rawValue), \(reservation.workspace.rawValue), '', \(reservation.image),
-                    \(state), \(now), \(suspendedAt), \(now))
+                    \(state), \(now), \(suspendedAt), \(now),
+                    \(reservation.projectSlug.rawValue), \(reservation.previewToken.rawValue))
             ON CONFLICT (project_id) DO NOTHING
             RETURNING \(unescaped: ContainerRow.columns)
             """
@@ -118,6 +120,18 @@ public struct PostgresStore: Store, Service {
             RETURNING \(unescaped: ContainerRow.columns)
             """
         ).first
+    }
+
+    public func ensurePreviewToken(_ project: ProjectID, candidate: PreviewToken) async throws -> PreviewToken? {
+        let rows = try await self.client.query(
+            """
+            UPDATE fs_project_dev_containers SET preview_token = COALESCE(NULLIF(preview_token, ''), \(candidate.rawValue))
+            WHERE project_id = \(project.rawValue) RETURNING preview_token
+            """,
+            logger: self.logger
+        )
+        for try await token in rows.decode(String.self) { return try PreviewToken(validating: token) }
+        return nil
     }
 
     public func touchContainer(_ project: ProjectID, at now: Date) async throws {
@@ -158,13 +172,14 @@ public struct PostgresStore: Store, Service {
     func records(_ query: PostgresQuery) async throws -> [ContainerRecord] {
         let rows = try await self.client.query(query, logger: self.logger)
         var records: [ContainerRecord] = []
-        for try await (project, workspace, uuid, image, state, lastActive, suspended, created) in rows.decode(
-            (String, String, String, String, String, Date, Date?, Date).self
+        for try await (project, workspace, uuid, image, state, lastActive, suspended, created, slug, token) in rows.decode(
+            (String, String, String, String, String, Date, Date?, Date, String?, String?).self
         ) {
             records.append(
                 try ContainerRow.record(
                     projectID: project, workspace: workspace, serviceUUID: uuid, image: image, state: state,
-                    lastActiveAt: lastActive, suspendedAt: suspended, createdAt: created
+                    lastActiveAt: lastActive, suspendedAt: suspended, createdAt: created,
+                    projectSlug: slug, previewToken: token
                 )
             )
         }

@@ -92,14 +92,16 @@ public final class SQLiteStore: Store {
         let inserted = try await self.connection.query(
             """
             INSERT INTO fs_project_dev_containers
-              (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at)
-            VALUES (?1, ?2, '', ?3, ?4, ?5, CASE WHEN ?4 = 'suspended' THEN ?5 END, ?5)
+              (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at,
+               project_slug, preview_token)
+            VALUES (?1, ?2, '', ?3, ?4, ?5, CASE WHEN ?4 = 'suspended' THEN ?5 END, ?5, ?6, ?7)
             ON CONFLICT (project_id) DO NOTHING
             RETURNING \(ContainerRow.columns)
             """,
             [
                 .text(reservation.projectID.rawValue), .text(reservation.workspace.rawValue),
                 .text(reservation.image), .text(reservation.state.rawValue), .float(now.timeIntervalSince1970),
+                .text(reservation.projectSlug.rawValue), .text(reservation.previewToken.rawValue),
             ]
         )
         if let row = inserted.first {
@@ -139,6 +141,17 @@ public final class SQLiteStore: Store {
         return try rows.first.map(Self.record)
     }
 
+    public func ensurePreviewToken(_ project: ProjectID, candidate: PreviewToken) async throws -> PreviewToken? {
+        let rows = try await self.connection.query(
+            """
+            UPDATE fs_project_dev_containers SET preview_token = COALESCE(NULLIF(preview_token, ''), ?1)
+            WHERE project_id = ?2 RETURNING preview_token
+            """,
+            [.text(candidate.rawValue), .text(project.rawValue)]
+        )
+        return try rows.first?.column("preview_token")?.string.map { try PreviewToken(validating: $0) }
+    }
+
     public func touchContainer(_ project: ProjectID, at now: Date) async throws {
         _ = try await self.connection.query(
             "UPDATE fs_project_dev_containers SET last_active_at = MAX(last_active_at, ?1) WHERE project_id = ?2",
@@ -176,7 +189,8 @@ public final class SQLiteStore: Store {
             projectID: text("project_id"), workspace: text("workspace"), serviceUUID: text("service_uuid"),
             image: text("image"), state: text("state"),
             lastActiveAt: date("last_active_at") ?? .distantPast, suspendedAt: date("suspended_at"),
-            createdAt: date("created_at") ?? .distantPast
+            createdAt: date("created_at") ?? .distantPast,
+            projectSlug: row.column("project_slug")?.string, previewToken: row.column("preview_token")?.string
         )
     }
 }

@@ -31,7 +31,10 @@ struct ContainerRouteTests {
         let project = try ProjectID(validating: "proj_2")
         let created = Date().addingTimeInterval(-90)
         _ = try await app.store.reserveContainer(
-            ContainerReservation(projectID: project, workspace: WorkspaceSlug(validating: "acme"), image: "vibn-dev:latest"),
+            ContainerReservation(
+                projectID: project, workspace: WorkspaceSlug(validating: "acme"), projectSlug: ProjectSlug(validating: "app"),
+                image: "vibn-dev:latest"
+            ),
             at: created
         )
         _ = try await app.store.recordServiceUUID(ServiceUUID(validating: "svc123"), for: project)

@@ -13,6 +13,8 @@ struct PostgresSchemaTests {
             "project_id text NO -", "workspace text NO -", "service_uuid text NO -", "image text NO -",
             "state text NO 'provisioning'::text", "last_active_at timestamp with time zone NO now()",
             "suspended_at timestamp with time zone YES -", "created_at timestamp with time zone NO now()",
+            // Added by migration 2.
+            "project_slug text YES -", "preview_token text YES -",
         ],
         "fs_dev_servers": [
             "id text NO -", "project_id text NO -", "workspace text NO -", "name text NO -", "command text NO -",
@@ -34,7 +36,7 @@ struct PostgresSchemaTests {
     func migrateTwiceLeavesSeedTables() async throws {
         try await PostgresTestServer.withFreshDatabase { database in
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1])
+                #expect(try await store.migrate() == [1, 2])
                 #expect(try await store.migrate() == [])
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
@@ -58,11 +60,14 @@ struct PostgresSchemaTests {
                     """)
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1])
+                #expect(try await store.migrate() == [1, 2])
                 let row = try #require(try await store.container(ProjectID(validating: "proj_Legacy-1")))
                 #expect(row.workspace.rawValue == "acme")
                 #expect(row.serviceUUID?.rawValue == "oldservice123")
                 #expect(row.state == .running)
+                #expect(row.previewToken == nil)
+                let token = try #require(try await store.ensurePreviewToken(row.projectID, candidate: .random()))
+                #expect(try await store.ensurePreviewToken(row.projectID, candidate: .random()) == token)
             }
             try await self.expectSeedSchema(database: database)
         }
@@ -76,7 +81,7 @@ struct PostgresSchemaTests {
                     async let a = first.migrate()
                     async let b = second.migrate()
                     let applied = try await [a, b]
-                    #expect(applied.flatMap { $0 } == [1])
+                    #expect(applied.flatMap { $0 }.sorted() == [1, 2])
                 }
             }
         }

@@ -9,7 +9,9 @@ struct StoreTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     func reservation(_ project: ProjectID, _ workspace: WorkspaceSlug, state: ContainerState = .provisioning) -> ContainerReservation {
-        ContainerReservation(projectID: project, workspace: workspace, image: "vibn-dev:latest", state: state)
+        ContainerReservation(
+            projectID: project, workspace: workspace, projectSlug: ProjectSlug(trusted: "app"), image: "vibn-dev:latest", state: state
+        )
     }
 
     @Test("a reserved row reads back with every column", arguments: StoreBackend.allCases)
@@ -29,6 +31,20 @@ struct StoreTests {
             #expect(read.createdAt == self.now)
             #expect(read.lastActiveAt == self.now)
             #expect(read.suspendedAt == nil)
+            #expect(read.projectSlug?.rawValue == "app")
+            #expect(read.previewToken == outcome.record.previewToken)
+            #expect(read.previewToken != nil)
+        }
+    }
+
+    @Test("a stored preview token is kept; a missing one is set once", arguments: StoreBackend.allCases)
+    func previewToken(backend: StoreBackend) async throws {
+        try await backend.withStore { store throws in
+            let project = uniqueProject()
+            let outcome = try await store.reserveContainer(self.reservation(project, uniqueWorkspace()), at: self.now)
+            let stored = try #require(outcome.record.previewToken)
+            #expect(try await store.ensurePreviewToken(project, candidate: .random()) == stored)
+            #expect(try await store.ensurePreviewToken(uniqueProject(), candidate: .random()) == nil)
         }
     }
 
