@@ -30,7 +30,10 @@ let package = Package(
         // Domain types, state machine and the ports adapters implement. Imports no adapter.
         .target(
             name: "GatewayCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Store implementations: embedded SQLite (default) and PostgreSQL.
@@ -52,7 +55,11 @@ let package = Package(
                 "GatewayCore",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            // The default compose template (templates/dev-compose.yml.mustache links to it).
+            resources: [.copy("Resources/dev-compose.yml.mustache")],
             swiftSettings: swiftSettings
         ),
         // The ssh-Process module: OpenSSH child processes reaching containers via docker exec.
@@ -67,7 +74,7 @@ let package = Package(
         // Coolify REST client (URLSession over libcurl) and webhook payloads.
         .target(
             name: "Coolify",
-            dependencies: ["GatewayCore"],
+            dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The Hummingbird application: routes, auth, error mapping, OpenAPI document.
@@ -97,11 +104,36 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // p50/p99 of `true` through SSHExec and POST …/exec beside fresh and multiplexed raw ssh (scripts/bench-exec).
+        .executableTarget(
+            name: "ExecBench",
+            dependencies: [
+                "GatewayCore", "GatewayHTTP", "SSHExec", "Storage", "GatewayTestSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ExecBench",
+            swiftSettings: swiftSettings
+        ),
+        // Render+write time of the Traefik configuration for 1,000 and 10,000 projects x 10 slots, beside the real
+        // Traefik's reload of the same file as the floor (scripts/bench-preview).
+        .executableTarget(
+            name: "PreviewBench",
+            dependencies: [
+                "GatewayCore", "PreviewConfig", "GatewayTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PreviewBench",
+            swiftSettings: swiftSettings
+        ),
         // Real test peers shared by the test targets: PostgreSQL settings, sshd, Traefik, a Coolify stand-in.
         .target(
             name: "GatewayTestSupport",
             dependencies: [
-                "GatewayCore",
+                "GatewayCore", "SSHExec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,7 +148,11 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "GatewayCore", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "Storage", "GatewayCore", "Coolify", "GatewayTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -130,7 +166,12 @@ let package = Package(
         ),
         .testTarget(
             name: "PreviewConfigTests",
-            dependencies: ["PreviewConfig", "GatewayCore", "GatewayTestSupport", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "PreviewConfig", "GatewayCore", "Storage", "GatewayTestSupport",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -140,7 +181,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CoolifyTests",
-            dependencies: ["Coolify", "GatewayCore", "GatewayTestSupport"],
+            dependencies: ["Coolify", "GatewayCore", "GatewayTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

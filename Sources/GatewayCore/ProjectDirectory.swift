@@ -24,6 +24,11 @@ public struct ProjectDirectory: Sendable {
         guard let record = try await self.container(workspace: workspace, project: project) else {
             return .absent
         }
-        return ContainerStatus(record: record, now: self.clock.now)
+        return try await self.status(of: record)
+    }
+
+    /// The plain status object of a recorded container: the one place every status answer is built from.
+    public func status(of record: ContainerRecord) async throws -> ContainerStatus {
+        ContainerStatus(record: record, now: self.clock.now)
     }
 }

@@ -11,12 +11,41 @@ public struct GatewayDependencies: Sendable {
     /// The bearer token for `/v1`; nil leaves `/v1` open (only allowed on loopback).
     public var apiToken: String?
     public var readinessTimeout: Duration
+    /// The shell into dev containers (SSHExec); nil when SSH is not configured (exec and files answer 503).
+    public var shell: (any ContainerShell)?
+    /// The preview routes served to Traefik's HTTP provider; nil: `/v1/traefik/dynamic` is not served.
+    public var previewRoutes: (any PreviewRoutesSource)?
+    /// The bearer token of `/v1/traefik/dynamic` (`TRAEFIK_PROVIDER_TOKEN`); nil: the API token guards it.
+    public var traefikProviderToken: String?
+    /// The container lifecycle; nil when Coolify is not configured (lifecycle changes then answer 503).
+    public var lifecycle: ContainerLifecycle?
+    /// `COOLIFY_WEBHOOK_SECRET`; nil: the Coolify webhook route answers 404.
+    public var coolifyWebhookSecret: String?
+    /// Where accepted Coolify webhooks wait for the `WebhookProcessor`.
+    public var webhookQueue: WebhookQueue
 
-    public init(store: any Store, clock: any WallClock = SystemClock(), apiToken: String?, readinessTimeout: Duration = .seconds(2)) {
+    public init(
+        store: any Store,
+        clock: any WallClock = SystemClock(),
+        apiToken: String?,
+        readinessTimeout: Duration = .seconds(2),
+        shell: (any ContainerShell)? = nil,
+        previewRoutes: (any PreviewRoutesSource)? = nil,
+        traefikProviderToken: String? = nil,
+        lifecycle: ContainerLifecycle? = nil,
+        coolifyWebhookSecret: String? = nil,
+        webhookQueue: WebhookQueue = WebhookQueue()
+    ) {
         self.store = store
         self.clock = clock
         self.apiToken = apiToken
         self.readinessTimeout = readinessTimeout
+        self.shell = shell
+        self.previewRoutes = previewRoutes
+        self.traefikProviderToken = traefikProviderToken
+        self.lifecycle = lifecycle
+        self.coolifyWebhookSecret = coolifyWebhookSecret
+        self.webhookQueue = webhookQueue
     }
 }
 
@@ -24,10 +53,10 @@ public struct GatewayDependencies: Sendable {
 public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware())
-    router.add(middleware: BearerAuthMiddleware(token: dependencies.apiToken, exemptPrefixes: []))
+    router.add(middleware: BearerAuthMiddleware(token: dependencies.apiToken, exemptPrefixes: ["/v1/traefik/", "/v1/webhooks/coolify/"]))
 
     HealthController<GatewayRequestContext>(
         store: dependencies.store,
@@ -37,7 +66,15 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
 
     let v1 = router.group("v1")
     let directory = ProjectDirectory(store: dependencies.store, clock: dependencies.clock)
-    ContainerController(directory: directory).addRoutes(to: v1)
+    ContainerController(directory: directory, lifecycle: dependencies.lifecycle).addRoutes(to: v1)
+    CoolifyWebhookController(secret: dependencies.coolifyWebhookSecret, queue: dependencies.webhookQueue, clock: dependencies.clock)
+        .addRoutes(to: v1)
+    let execService = ExecService(directory: directory, shell: dependencies.shell)
+    ExecController(service: execService).addRoutes(to: v1)
+    FilesController(service: execService).addRoutes(to: v1)
+    if let previewRoutes = dependencies.previewRoutes {
+        TraefikController(source: previewRoutes, token: dependencies.traefikProviderToken ?? dependencies.apiToken).addRoutes(to: v1)
+    }
     return router
 }
 

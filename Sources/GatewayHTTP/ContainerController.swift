@@ -3,23 +3,67 @@ import HTTPTypes
 import Hummingbird
 
 /// `…/workspaces/{workspace}/projects/{project}/container`: a project's dev container.
+///
+/// Without a lifecycle (Coolify not configured) the status is read from the store and every change
+/// answers 503 `coolify_not_configured`.
 struct ContainerController<Context: RequestContext> {
     let directory: ProjectDirectory
+    let lifecycle: ContainerLifecycle?
 
     static var path: RouterPath { "workspaces/:workspace/projects/:project/container" }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get(Self.path) { _, context in try await self.status(context: context) }
-        group.methodNotAllowed(Self.path, allowed: [.get])
+        group.put(Self.path) { request, context in try await self.ensure(request: request, context: context) }
+        group.methodNotAllowed(Self.path, allowed: [.get, .put])
+        group.post("\(Self.path)/suspend") { _, context in
+            let target = try ProjectPath(context: context)
+            return try await self.requireLifecycle().suspend(workspace: target.workspace, project: target.project)
+        }
+        group.post("\(Self.path)/resume") { _, context in
+            let target = try ProjectPath(context: context)
+            return try await self.requireLifecycle().resume(workspace: target.workspace, project: target.project)
+        }
+        group.methodNotAllowed("\(Self.path)/suspend", allowed: [.post])
+        group.methodNotAllowed("\(Self.path)/resume", allowed: [.post])
     }
 
     func status(context: Context) async throws -> ContainerStatus {
         let target = try ProjectPath(context: context)
-        return try await self.directory.status(workspace: target.workspace, project: target.project)
+        guard let lifecycle = self.lifecycle else {
+            return try await self.directory.status(workspace: target.workspace, project: target.project)
+        }
+        return try await lifecycle.status(workspace: target.workspace, project: target.project)
+    }
+
+    /// The body of `PUT …/container`.
+    struct EnsureBody: Decodable {
+        let slug: ProjectSlug
+        let name: String?
+        let start: Bool?
+    }
+
+    func ensure(request: Request, context: Context) async throws -> EditedResponse<EnsureOutcome> {
+        let target = try ProjectPath(context: context)
+        let body = try await request.decode(as: EnsureBody.self, context: context)
+        if let name = body.name, name.count > 200 || name.contains(where: \.isNewline) {
+            throw ValidationError(field: "name", message: "must be one line of at most 200 characters")
+        }
+        let outcome = try await self.requireLifecycle().ensure(
+            EnsureRequest(workspace: target.workspace, project: target.project, slug: body.slug, name: body.name,
+                          start: body.start ?? true)
+        )
+        return EditedResponse(status: outcome.created ? .created : .ok, response: outcome)
+    }
+
+    func requireLifecycle() throws -> ContainerLifecycle {
+        guard let lifecycle = self.lifecycle else { throw GatewayError.coolifyNotConfigured }
+        return lifecycle
     }
 }
 
 extension ContainerStatus: ResponseEncodable {}
+extension EnsureOutcome: ResponseEncodable {}
 
 /// The `{workspace}` and `{project}` path parameters, validated before any work is done.
 struct ProjectPath {

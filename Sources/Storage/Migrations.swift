@@ -12,7 +12,7 @@ struct Migration: Sendable {
 
 enum Migrations {
     /// Every migration, oldest first. Append only: never edit one that has shipped.
-    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken]
+    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken, lifecycle]
 
     static let seedTables = Migration(
         version: 1,
@@ -82,6 +82,35 @@ enum Migrations {
         sqlite: [
             "ALTER TABLE fs_project_dev_containers ADD COLUMN project_slug TEXT",
             "ALTER TABLE fs_project_dev_containers ADD COLUMN preview_token TEXT",
+        ]
+    )
+
+    static let lifecycle = Migration(
+        version: 3,
+        name: "container diagnostics and application uuid; webhook deliveries; Coolify deployments",
+        postgres: [
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN IF NOT EXISTS blocked_reason TEXT",
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN IF NOT EXISTS coolify_status TEXT",
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN IF NOT EXISTS application_uuid TEXT",
+            "CREATE INDEX IF NOT EXISTS vibn_dev_containers_service_idx ON fs_project_dev_containers (service_uuid)",
+            "CREATE TABLE IF NOT EXISTS vibn_webhook_deliveries (digest TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
+            """
+            CREATE TABLE IF NOT EXISTS vibn_coolify_deployments (
+              id BIGSERIAL PRIMARY KEY, application_uuid TEXT NOT NULL, deployment_uuid TEXT, project_id TEXT,
+              succeeded BOOLEAN NOT NULL, received_at TIMESTAMPTZ NOT NULL )
+            """,
+        ],
+        sqlite: [
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN blocked_reason TEXT",
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN coolify_status TEXT",
+            "ALTER TABLE fs_project_dev_containers ADD COLUMN application_uuid TEXT",
+            "CREATE INDEX IF NOT EXISTS vibn_dev_containers_service_idx ON fs_project_dev_containers (service_uuid)",
+            "CREATE TABLE IF NOT EXISTS vibn_webhook_deliveries (digest TEXT PRIMARY KEY, expires_at REAL NOT NULL)",
+            """
+            CREATE TABLE IF NOT EXISTS vibn_coolify_deployments (
+              id INTEGER PRIMARY KEY AUTOINCREMENT, application_uuid TEXT NOT NULL, deployment_uuid TEXT, project_id TEXT,
+              succeeded INTEGER NOT NULL, received_at REAL NOT NULL )
+            """,
         ]
     )
 

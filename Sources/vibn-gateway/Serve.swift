@@ -3,7 +3,9 @@ import GatewayCore
 import GatewayHTTP
 import Hummingbird
 import Logging
+import PreviewConfig
 import ServiceLifecycle
+import SSHExec
 import Storage
 import UnixSignals
 
@@ -23,6 +25,9 @@ struct Serve: AsyncParsableCommand {
     var apiToken: String?
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var sshOptions: SSHOptions
+    @OptionGroup var previewOptions: PreviewOptions
+    @OptionGroup var coolifyOptions: CoolifyOptions
     @OptionGroup var logOptions: LogOptions
 
     func run() async throws {
@@ -40,14 +45,37 @@ struct Serve: AsyncParsableCommand {
             logger.warning("GATEWAY_API_TOKEN is not set: /v1 is open to anyone who can reach \(host):\(port)")
         }
 
+        // A broken compose template or preview setting stops the start here, with a message naming it.
+        let composeTemplate = try self.previewOptions.composeTemplate()
+        let coolify = try self.coolifyOptions.resolve(logger: logger)
         let (store, storeService) = try await self.storeOptions.makeStore(logger: logger)
+        let previewRoutes = try self.previewOptions.makePublisher(store: store, logger: logger)
+        let shell = try self.sshOptions.makeShell(logger: logger)
+        let lifecycle = try coolify.map { coolify in
+            guard let lifecycleStore = store as? any LifecycleStore else { throw ValidationError("the store does not support the lifecycle") }
+            return coolify.makeLifecycle(
+                store: lifecycleStore, renderer: composeTemplate, shell: shell,
+                image: Setting.string(self.previewOptions.devImage, env: "VIBN_DEV_IMAGE", default: LifecycleSettings.defaultImage),
+                logger: logger
+            )
+        }
+        let webhookQueue = WebhookQueue()
+        let lifecycleServices: [any Service] = lifecycle.map { lifecycle in
+            let reconciler = Reconciler(lifecycle: lifecycle, reachability: ServerReachability())
+            return [reconciler, WebhookProcessor(queue: webhookQueue, reconciler: reconciler, serverUUID: self.coolifyOptions.serverUUID)]
+        } ?? []
         let app = try buildApplication(
-            GatewayDependencies(store: store, apiToken: token),
+            GatewayDependencies(
+                store: store, apiToken: token, shell: shell,
+                previewRoutes: previewRoutes, traefikProviderToken: self.previewOptions.providerToken,
+                lifecycle: lifecycle, coolifyWebhookSecret: self.coolifyOptions.webhookSecret, webhookQueue: webhookQueue
+            ),
             configuration: .init(address: .hostname(host, port: port), serverName: "vibn-gateway"),
-            services: storeService.map { [$0] } ?? [],
+            services: (storeService.map { [$0] } ?? []) + [previewRoutes] + lifecycleServices,
             logger: logger
         )
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        await shell?.close()
         if let sqlite = store as? SQLiteStore { try await sqlite.close() }
     }
 

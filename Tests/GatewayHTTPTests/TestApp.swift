@@ -26,9 +26,12 @@ struct TestApp {
     /// Runs `body` against the router of an app with `apiToken`, then closes and removes the database.
     func test(
         apiToken: String? = TestApp.token,
+        shell: (any ContainerShell)? = nil,
+        configure: (inout GatewayDependencies) -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        let dependencies = GatewayDependencies(store: self.store, apiToken: apiToken, readinessTimeout: .seconds(1))
+        var dependencies = GatewayDependencies(store: self.store, apiToken: apiToken, readinessTimeout: .seconds(1), shell: shell)
+        configure(&dependencies)
         let app = try buildApplication(dependencies, configuration: .init(), logger: Logger(label: "http-tests"))
         var failure: (any Error)?
         do { try await app.test(.router, body) } catch { failure = error }

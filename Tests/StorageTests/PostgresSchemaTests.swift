@@ -13,8 +13,9 @@ struct PostgresSchemaTests {
             "project_id text NO -", "workspace text NO -", "service_uuid text NO -", "image text NO -",
             "state text NO 'provisioning'::text", "last_active_at timestamp with time zone NO now()",
             "suspended_at timestamp with time zone YES -", "created_at timestamp with time zone NO now()",
-            // Added by migration 2.
+            // Added by migrations 2 and 3: new columns only ever follow the seed's.
             "project_slug text YES -", "preview_token text YES -",
+            "blocked_reason text YES -", "coolify_status text YES -", "application_uuid text YES -",
         ],
         "fs_dev_servers": [
             "id text NO -", "project_id text NO -", "workspace text NO -", "name text NO -", "command text NO -",
@@ -36,7 +37,7 @@ struct PostgresSchemaTests {
     func migrateTwiceLeavesSeedTables() async throws {
         try await PostgresTestServer.withFreshDatabase { database in
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2])
+                #expect(try await store.migrate() == [1, 2, 3])
                 #expect(try await store.migrate() == [])
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
@@ -60,7 +61,7 @@ struct PostgresSchemaTests {
                     """)
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2])
+                #expect(try await store.migrate() == [1, 2, 3])
                 let row = try #require(try await store.container(ProjectID(validating: "proj_Legacy-1")))
                 #expect(row.workspace.rawValue == "acme")
                 #expect(row.serviceUUID?.rawValue == "oldservice123")
@@ -81,7 +82,7 @@ struct PostgresSchemaTests {
                     async let a = first.migrate()
                     async let b = second.migrate()
                     let applied = try await [a, b]
-                    #expect(applied.flatMap { $0 }.sorted() == [1, 2])
+                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3])
                 }
             }
         }

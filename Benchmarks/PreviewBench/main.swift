@@ -1,0 +1,80 @@
+// Renders and writes the Traefik dynamic configuration for 1,000 and 10,000 projects x 10 live slots, and as
+// the floor measures how long the real Traefik (TRAEFIK_BIN) takes from the file's rename until it routes the
+// last of those hosts. Aim: render+write under a tenth of Traefik's reload at every size.
+// PREVIEW_BENCH_PROJECTS (comma-separated) changes the project counts.
+import Foundation
+import GatewayCore
+import GatewayTestSupport
+import PreviewConfig
+
+/// `projects` x 10 live previews with distinct slugs and tokens.
+func previews(projects: Int) -> [LivePreview] {
+    (0..<projects).flatMap { index in
+        let slug = ProjectSlug(trusted: "project-\(index)")
+        let token = PreviewToken.random()
+        let service = ServiceUUID(trusted: "svc\(index)")
+        return PreviewPort.range.map { number in
+            LivePreview(
+                devServerID: .random(), projectID: ProjectID(trusted: "p\(index)"), projectSlug: slug, previewToken: token,
+                serviceUUID: service, port: try! PreviewPort(validating: number), state: .running
+            )
+        }
+    }
+}
+
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+/// Prints one line at once (unbuffered, so a line is not lost if a later step fails).
+func emit(_ items: String...) {
+    FileHandle.standardOutput.write(Data((items.joined(separator: " ") + "\n").utf8))
+}
+
+let sizes = (ProcessInfo.processInfo.environment["PREVIEW_BENCH_PROJECTS"] ?? "1000,10000").split(separator: ",").compactMap { Int($0) }
+let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vibn-preview-bench-\(UUID().uuidString)")
+let dynamic = folder.appendingPathComponent("dynamic")
+try FileManager.default.createDirectory(at: dynamic, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: folder) }
+let clock = ContinuousClock()
+
+try await TraefikUpstreamStandIn.with(answering: "bench") { upstream in
+    let routing = try PreviewRouting(
+        domainBase: "preview.test", entryPoints: ["web"], certResolver: nil, upstreamPattern: "http://127.0.0.1:\(upstream)"
+    )
+    let builder = try TraefikConfigBuilder(routing: routing)
+    let writer = AtomicFileWriter(directory: dynamic, fileName: TraefikConfigPublisher.fileName)
+    try await TraefikPeer.with(provider: .file(directory: dynamic)) { traefik in
+        try await traefik.waitFor(host: "warm-up.preview.test", status: 404)
+        for projects in sizes {
+            let live = previews(projects: projects)
+            guard let last = live.last else { continue }
+            let lastHost = routing.host(slug: last.projectSlug, token: last.previewToken, port: last.port)
+
+            let start = clock.now
+            let json = try builder.json(builder.configuration(for: live))
+            let rendered = clock.now
+            try writer.write(json)
+            let renamed = clock.now
+            let unchanged = try writer.write(json)
+            let compared = clock.now
+            let render = milliseconds(rendered - start)
+            let write = milliseconds(renamed - rendered)
+            emit(
+                "projects=\(projects) routers=\(live.count) bytes=\(json.utf8.count)",
+                "render=\(format(render))ms write=\(format(write))ms render+write=\(format(render + write))ms",
+                "unchanged-rewrite=\(format(milliseconds(compared - renamed)))ms(skipped=\(!unchanged))"
+            )
+
+            try await traefik.waitFor(host: lastHost, status: 200, body: "bench", within: .seconds(900))
+            let reload = milliseconds(clock.now - renamed)
+            let ratio = (render + write) / reload
+            emit(
+                "projects=\(projects) traefik-rename-to-last-host=\(format(reload))ms",
+                "ratio=\(String(format: "%.3f", ratio)) aim<0.100 \(ratio < 0.1 ? "met" : "MISSED")"
+            )
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GatewayCore
+
+/// A service as `GET /services` and `GET /services/{uuid}` return it (only the fields the gateway reads).
+public struct CoolifyService: Sendable, Decodable, Equatable {
+    public let uuid: String
+    public let name: String?
+    public let description: String?
+    /// Not in Coolify's published schema, but returned by the live API, e.g. `running:healthy`.
+    public let status: String?
+}
+
+/// A Coolify project (`GET /projects`).
+public struct CoolifyProject: Sendable, Decodable, Equatable {
+    public let uuid: String
+    public let name: String?
+}
+
+/// The body of `POST /services`: exactly these fields (Coolify answers 422 to unknown ones).
+struct CreateServiceBody: Encodable, Sendable {
+    let name: String
+    let description: String
+    let project_uuid: String
+    let server_uuid: String
+    let environment_name: String
+    /// The compose document as strict, padded base64.
+    let docker_compose_raw: String
+    let instant_deploy: Bool
+}
+
+/// The body of `POST /projects`.
+struct CreateProjectBody: Encodable, Sendable {
+    let name: String
+    let description: String
+}
+
+/// The answer of a create: the new resource's uuid.
+struct Created: Decodable {
+    let uuid: String
+}
+
+extension CoolifyClient {
+    // MARK: Services
+
+    /// `POST /services`: creates a docker-compose service. Not retried, except after a 429.
+    /// - Returns: The new service's uuid.
+    public func createService(
+        name: String, description: String, projectUUID: String, compose: String, instantDeploy: Bool
+    ) async throws -> ServiceUUID {
+        let body = CreateServiceBody(
+            name: name, description: description, project_uuid: projectUUID,
+            server_uuid: self.configuration.serverUUID, environment_name: self.configuration.environmentName,
+            docker_compose_raw: Data(compose.utf8).base64EncodedString(), instant_deploy: instantDeploy
+        )
+        let data = try await self.send("POST", "/services", body: body, replay: .onlyWhenRefused)
+        return try Self.serviceUUID(try Self.decode(Created.self, data).uuid)
+    }
+
+    /// `GET /services/{uuid}`.
+    public func service(_ uuid: ServiceUUID) async throws -> CoolifyService {
+        try Self.decode(CoolifyService.self, try await self.send("GET", "/services/\(uuid)", replay: .idempotent))
+    }
+
+    /// `GET /services`: every service the token can see.
+    public func services() async throws -> [CoolifyService] {
+        try Self.decode([CoolifyService].self, try await self.send("GET", "/services", replay: .idempotent))
+    }
+
+    /// `POST /services/{uuid}/start` (queued by Coolify).
+    public func startService(_ uuid: ServiceUUID) async throws {
+        _ = try await self.send("POST", "/services/\(uuid)/start", replay: .idempotent)
+    }
+
+    /// `POST /services/{uuid}/stop` (queued by Coolify).
+    public func stopService(_ uuid: ServiceUUID) async throws {
+        _ = try await self.send("POST", "/services/\(uuid)/stop", replay: .idempotent)
+    }
+
+    /// `DELETE /services/{uuid}`, with its volumes and configuration.
+    public func deleteService(_ uuid: ServiceUUID) async throws {
+        _ = try await self.send("DELETE", "/services/\(uuid)", replay: .idempotent)
+    }
+
+    // MARK: Projects
+
+    /// `GET /projects`.
+    public func projects() async throws -> [CoolifyProject] {
+        try Self.decode([CoolifyProject].self, try await self.send("GET", "/projects", replay: .idempotent))
+    }
+
+    /// `POST /projects`. Not retried, except after a 429.
+    /// - Returns: The new project's uuid.
+    public func createProject(name: String, description: String) async throws -> String {
+        let data = try await self.send("POST", "/projects", body: CreateProjectBody(name: name, description: description),
+                                       replay: .onlyWhenRefused)
+        return try Self.decode(Created.self, data).uuid
+    }
+
+    // MARK: Decoding
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw GatewayError.coolifyFailed(status: 200, "unexpected answer: \(String(decoding: data.prefix(200), as: UTF8.self))")
+        }
+    }
+
+    static func serviceUUID(_ raw: String) throws -> ServiceUUID {
+        do {
+            return try ServiceUUID(validating: raw)
+        } catch {
+            throw GatewayError.coolifyFailed(status: 200, "Coolify returned an unusable service uuid")
+        }
+    }
+}

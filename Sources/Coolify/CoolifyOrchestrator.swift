@@ -1,0 +1,54 @@
+import GatewayCore
+import Logging
+
+/// The ``Orchestrator`` on Coolify: services in the configured Coolify project, or in one Coolify project per
+/// gateway project (found by name, else created, as the seed does).
+public struct CoolifyOrchestrator: Orchestrator {
+    public let client: CoolifyClient
+
+    public init(client: CoolifyClient) {
+        self.client = client
+    }
+
+    public func createService(_ spec: ServiceSpec) async throws -> ServiceUUID {
+        let project = try await self.projectUUID(for: spec.identity)
+        return try await self.client.createService(
+            name: spec.identity.name, description: spec.description, projectUUID: project, compose: spec.compose,
+            instantDeploy: spec.instantDeploy
+        )
+    }
+
+    public func findService(_ identity: ServiceIdentity) async throws -> ServiceUUID? {
+        let match = try await self.client.services().first {
+            $0.name == identity.name && ($0.description ?? "").hasSuffix(identity.ownerMarker)
+        }
+        return try match.map { try CoolifyClient.serviceUUID($0.uuid) }
+    }
+
+    public func startService(_ uuid: ServiceUUID) async throws {
+        try await self.client.startService(uuid)
+    }
+
+    public func stopService(_ uuid: ServiceUUID) async throws {
+        try await self.client.stopService(uuid)
+    }
+
+    public func serviceStatus(_ uuid: ServiceUUID) async throws -> ServiceStatus {
+        CoolifyStatus.status(try await self.client.service(uuid).status ?? "unknown")
+    }
+
+    // MARK: Coolify projects
+
+    /// The name of a gateway project's own Coolify project.
+    static func projectName(_ identity: ServiceIdentity) -> String { "vibn-\(identity.workspace)-\(identity.project)" }
+
+    /// The configured Coolify project, or the gateway project's own one (found by name, else created).
+    func projectUUID(for identity: ServiceIdentity) async throws -> String {
+        if let configured = self.client.configuration.projectUUID { return configured }
+        let name = Self.projectName(identity)
+        if let existing = try await self.client.projects().first(where: { $0.name == name }) { return existing.uuid }
+        return try await self.client.createProject(
+            name: name, description: "Vibn project \(identity.workspace)/\(identity.project) (\(identity.projectSlug))"
+        )
+    }
+}

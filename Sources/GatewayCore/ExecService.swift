@@ -1,0 +1,39 @@
+import Foundation
+
+/// Runs commands in a project's dev container: tenant check, then exec, then the exec's proof of life
+/// recorded in the store (activity, and `provisioning`/`suspended` promoted to `running`, as the seed's `touchActivity`).
+public struct ExecService: Sendable {
+    public let directory: ProjectDirectory
+    /// The shell into containers; nil when SSH is not configured.
+    public let shell: (any ContainerShell)?
+
+    public init(directory: ProjectDirectory, shell: (any ContainerShell)?) {
+        self.directory = directory
+        self.shell = shell
+    }
+
+    /// Runs `request` in the container of `project`, which must belong to `workspace`.
+    /// - Throws: ``ValidationError`` for a bad request; ``GatewayError`` `ssh_not_configured`, `project_not_found`
+    ///   (another workspace's project), `no_container`, or whatever the shell reports. Nothing runs on any of these.
+    public func exec(_ request: ExecRequest, workspace: WorkspaceSlug, project: ProjectID) async throws -> ExecResult {
+        try request.validate()
+        guard let shell = self.shell else { throw GatewayError.sshNotConfigured }
+        guard let record = try await self.directory.container(workspace: workspace, project: project),
+              let service = record.serviceUUID
+        else { throw GatewayError.noContainer(project) }
+        let result = try await shell.exec(request, in: service)
+        try await self.recordProofOfLife(record)
+        return result
+    }
+
+    /// An exec that ran proves the container runs: record activity and promote it to `running` if needed.
+    private func recordProofOfLife(_ record: ContainerRecord) async throws {
+        let store = self.directory.store
+        let now = self.directory.clock.now
+        if record.state == .provisioning || record.state == .suspended,
+           try await store.transitionContainer(record.projectID, from: record.state, to: .running, at: now) != nil {
+            return
+        }
+        try await store.touchContainer(record.projectID, at: now)
+    }
+}

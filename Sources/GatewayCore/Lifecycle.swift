@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+
+/// What `PUT …/container` asks for.
+public struct EnsureRequest: Sendable, Equatable {
+    public var workspace: WorkspaceSlug
+    public var project: ProjectID
+    public var slug: ProjectSlug
+    /// The display name; the slug when nil.
+    public var name: String?
+    /// Whether the container should run (a suspended one is resumed); false provisions it stopped.
+    public var start: Bool
+
+    public init(workspace: WorkspaceSlug, project: ProjectID, slug: ProjectSlug, name: String? = nil, start: Bool = true) {
+        self.workspace = workspace
+        self.project = project
+        self.slug = slug
+        self.name = name
+        self.start = start
+    }
+}
+
+/// The answer to an ensure: `{"serviceUuid","state","created"}`.
+public struct EnsureOutcome: Sendable, Equatable, Codable {
+    /// The Coolify service; nil only while a concurrent ensure is still creating it.
+    public var serviceUuid: String?
+    public var state: String
+    /// Whether this call created the Coolify service.
+    public var created: Bool
+
+    public init(record: ContainerRecord, created: Bool) {
+        self.serviceUuid = record.serviceUUID?.rawValue
+        self.state = record.state.rawValue
+        self.created = created
+    }
+}
+
+/// Saves a container's work before it is stopped (autosave fills this in; until then it does nothing).
+public typealias SaveWork = @Sendable (ContainerRecord) async throws -> Void
+
+/// The dev-container lifecycle: ensure, suspend, resume, status, and applying what the orchestrator reports.
+///
+/// Safe under concurrency: the row is reserved (insert-if-absent) before the orchestrator is called, and every
+/// state change is a compare-and-set, so concurrent callers and replicas create at most one service per project.
+public struct ContainerLifecycle: Sendable {
+    public let store: any LifecycleStore
+    public let orchestrator: any Orchestrator
+    public let renderer: any ComposeRenderer
+    /// The exec port for the cheap liveness probe; nil when SSH is not configured.
+    public let shell: (any ContainerShell)?
+    public let settings: LifecycleSettings
+    public let clock: any WallClock
+    public let saveWork: SaveWork
+    public let logger: Logger
+
+    public init(
+        store: any LifecycleStore,
+        orchestrator: any Orchestrator,
+        renderer: any ComposeRenderer,
+        shell: (any ContainerShell)?,
+        settings: LifecycleSettings,
+        clock: any WallClock = SystemClock(),
+        saveWork: @escaping SaveWork = { _ in },
+        logger: Logger
+    ) {
+        self.store = store
+        self.orchestrator = orchestrator
+        self.renderer = renderer
+        self.shell = shell
+        self.settings = settings
+        self.clock = clock
+        self.saveWork = saveWork
+        self.logger = logger
+    }
+
+    var directory: ProjectDirectory { ProjectDirectory(store: self.store, clock: self.clock) }
+
+    // MARK: Ensure
+
+    /// Ensures the project has a dev container: returns the existing one (resumed when suspended and `start`,
+    /// retried when failed and `start`), or reserves a row and creates the service.
+    /// - Throws: ``GatewayError`` `ssh_not_configured`, `quota_exceeded`, `project_not_found`, or an orchestrator error.
+    public func ensure(_ request: EnsureRequest) async throws -> EnsureOutcome {
+        if let record = try await self.directory.container(workspace: request.workspace, project: request.project) {
+            return try await self.ensureExisting(record, request: request)
+        }
+        try self.checkSSH()
+        if request.start { try await self.checkQuota(request.workspace) }
+        let reservation = ContainerReservation(
+            projectID: request.project, workspace: request.workspace, projectSlug: request.slug, image: self.settings.image
+        )
+        let outcome = try await self.store.reserveContainer(reservation, at: self.clock.now)
+        guard outcome.inserted else {
+            // A concurrent ensure reserved it first: it creates the service; this call reports it.
+            guard outcome.record.workspace == request.workspace else { throw GatewayError.projectNotFound(request.project) }
+            return EnsureOutcome(record: try await self.awaitService(outcome.record), created: false)
+        }
+        let record = try await self.provision(outcome.record, slug: request.slug, request: request)
+        return EnsureOutcome(record: record, created: true)
+    }
+
+    func ensureExisting(_ record: ContainerRecord, request: EnsureRequest) async throws -> EnsureOutcome {
+        guard request.start else { return EnsureOutcome(record: try await self.awaitService(record), created: false) }
+        switch record.state {
+        case .suspended:
+            return EnsureOutcome(record: try await self.start(record), created: false)
+        case .failed:
+            return try await self.retry(record, request: request)
+        case .provisioning, .running:
+            return EnsureOutcome(record: try await self.awaitService(record), created: false)
+        }
+    }
+
+    /// Retries a failed container: restarts its service, or creates one when it has none (or Coolify lost it).
+    func retry(_ record: ContainerRecord, request: EnsureRequest) async throws -> EnsureOutcome {
+        try self.checkSSH()
+        try await self.checkQuota(request.workspace)
+        let reason = try await self.store.diagnostics(record.projectID).blockedReason
+        guard let claimed = try await self.store.transitionContainer(
+            record.projectID, from: .failed, to: .provisioning, at: self.clock.now
+        ) else {
+            return EnsureOutcome(record: try await self.current(record), created: false)
+        }
+        try await self.store.setDiagnostics(ContainerDiagnostics(), for: record.projectID)
+        if let uuid = claimed.serviceUUID, reason != BlockedReason.coolifyServiceMissing.rawValue {
+            try await self.orchestrator.startService(uuid)
+            return EnsureOutcome(record: claimed, created: false)
+        }
+        let fresh = try await self.provision(claimed, slug: claimed.projectSlug ?? request.slug, request: request)
+        return EnsureOutcome(record: fresh, created: true)
+    }
+
+    /// Creates the service of a row this call owns (reserved or retried), then records its uuid.
+    /// A definite refusal fails the row; an unknown outcome leaves it for the reconciler to adopt or fail.
+    func provision(_ record: ContainerRecord, slug: ProjectSlug, request: EnsureRequest) async throws -> ContainerRecord {
+        let identity = ServiceIdentity(project: record.projectID, workspace: record.workspace, projectSlug: slug)
+        let spec: ServiceSpec
+        do {
+            let token = try await self.store.ensurePreviewToken(record.projectID, candidate: .random()) ?? .random()
+            let compose = try self.renderer.renderCompose(
+                ComposeInput(projectID: record.projectID, projectSlug: slug, previewToken: token)
+            )
+            spec = ServiceSpec(identity: identity, displayName: request.name ?? slug.rawValue, compose: compose,
+                               instantDeploy: request.start)
+        } catch {
+            try await self.fail(record, reason: .coolifyCreateFailed, coolifyStatus: nil)
+            throw error
+        }
+        let uuid: ServiceUUID
+        do {
+            uuid = try await self.orchestrator.createService(spec)
+        } catch let error as GatewayError where error.provesNothingDone {
+            try await self.fail(record, reason: .coolifyCreateFailed, coolifyStatus: nil)
+            throw error
+        }
+        guard let recorded = try await self.store.recordServiceUUID(uuid, for: record.projectID) else {
+            return try await self.current(record)
+        }
+        guard !request.start else { return recorded }
+        return try await self.updated(
+            self.store.transitionContainer(record.projectID, from: .provisioning, to: .suspended, at: self.clock.now), else: record
+        )
+    }
+
+    /// Waits (briefly) for a concurrent ensure to record the service it is creating.
+    func awaitService(_ record: ContainerRecord) async throws -> ContainerRecord {
+        var latest = record
+        let deadline = ContinuousClock.now + self.settings.concurrentEnsureWait
+        while latest.serviceUUID == nil, latest.state == .provisioning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(25))
+            latest = try await self.current(latest)
+        }
+        return latest
+    }
+
+    // MARK: Checks
+
+    func checkSSH() throws {
+        guard self.settings.sshConfigured || self.settings.allowWithoutSSH else { throw GatewayError.sshNotConfigured }
+    }
+
+    func checkQuota(_ workspace: WorkspaceSlug) async throws {
+        let active = try await self.store.activeContainerCount(workspace: workspace)
+        guard active < self.settings.quotaPerWorkspace else {
+            throw GatewayError.quotaExceeded(workspace: workspace, limit: self.settings.quotaPerWorkspace)
+        }
+    }
+
+    /// The row as it is now (the given one when it vanished).
+    func current(_ record: ContainerRecord) async throws -> ContainerRecord {
+        try await self.store.container(record.projectID) ?? record
+    }
+
+    /// `updated` when a compare-and-set succeeded, else the row as it is now.
+    func updated(_ updated: ContainerRecord?, else record: ContainerRecord) async throws -> ContainerRecord {
+        if let updated { return updated }
+        return try await self.current(record)
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// How live previews are published through Traefik: host names, entry points, TLS and the upstream URL.
+///
+/// Operator settings, validated once when they are read, so everything derived from them is safe in YAML and URLs.
+public struct PreviewRouting: Sendable, Equatable {
+    /// The domain under which preview hosts live, e.g. `preview.vibnai.com`.
+    public let domainBase: String
+    /// The Traefik entry points of preview routers, e.g. `["https"]`.
+    public let entryPoints: [String]
+    /// The certificate resolver of preview routers; nil: routers carry no `tls` section (plain HTTP).
+    public let certResolver: String?
+    /// The upstream URL pattern with `{serviceUuid}` and `{port}` placeholders.
+    public let upstreamPattern: String
+
+    /// The settings of the seed: `preview.vibnai.com`, entry point `https`, resolver `letsencrypt-dns`.
+    public static let defaults = try! PreviewRouting(
+        domainBase: "preview.vibnai.com", entryPoints: ["https"], certResolver: "letsencrypt-dns",
+        upstreamPattern: "http://vibn-dev-{serviceUuid}:{port}"
+    )
+
+    /// Validates the settings.
+    /// - Throws: ``ValidationError`` naming the setting that is malformed.
+    public init(domainBase: String, entryPoints: [String], certResolver: String?, upstreamPattern: String) throws {
+        let labels = domainBase.split(separator: ".", omittingEmptySubsequences: false)
+        guard domainBase.utf8.count <= 200, labels.count >= 1,
+              labels.allSatisfy({ ASCII.isDNSLabel(String($0), maxLength: 63) })
+        else {
+            throw ValidationError(field: "VIBN_PREVIEW_DOMAIN_BASE", message: "must be a lower-case DNS name such as preview.example.com")
+        }
+        guard !entryPoints.isEmpty, entryPoints.allSatisfy(Self.isName) else {
+            throw ValidationError(field: "VIBN_PREVIEW_ENTRYPOINTS", message: "must be a comma-separated list of names of A-Z, a-z, 0-9, '_' and '-'")
+        }
+        if let certResolver, !Self.isName(certResolver) {
+            throw ValidationError(field: "VIBN_PREVIEW_CERT_RESOLVER", message: "must be a name of A-Z, a-z, 0-9, '_' and '-', or empty")
+        }
+        guard Self.isUpstreamPattern(upstreamPattern) else {
+            throw ValidationError(
+                field: "VIBN_PREVIEW_UPSTREAM",
+                message: "must be an http:// or https:// URL of A-Z, a-z, 0-9, '.', '-', '_', ':' and '/' with optional {serviceUuid} and {port} placeholders"
+            )
+        }
+        self.domainBase = domainBase
+        self.entryPoints = entryPoints
+        self.certResolver = certResolver
+        self.upstreamPattern = upstreamPattern
+    }
+
+    // MARK: Derived values
+
+    /// The host of a project's preview slot: `preview-{slot}-{slug}-{token}.{domainBase}`.
+    public func host(slug: ProjectSlug, token: PreviewToken, port: PreviewPort) -> String {
+        "\(self.routeName(slug: slug, token: token, port: port)).\(self.domainBase)"
+    }
+
+    /// The router and service name of a preview slot (the host's first label).
+    public func routeName(slug: ProjectSlug, token: PreviewToken, port: PreviewPort) -> String {
+        "preview-\(port.slot)-\(slug)-\(token)"
+    }
+
+    /// The public URL of a preview slot: `https://…` when routers use TLS, else `http://…`.
+    public func previewURL(slug: ProjectSlug, token: PreviewToken, port: PreviewPort) -> String {
+        let scheme = self.certResolver == nil ? "http" : "https"
+        return "\(scheme)://\(self.host(slug: slug, token: token, port: port))"
+    }
+
+    /// The URL Traefik forwards a preview slot to.
+    public func upstreamURL(service: ServiceUUID, port: PreviewPort) -> String {
+        self.upstreamPattern
+            .replacingOccurrences(of: "{serviceUuid}", with: service.rawValue)
+            .replacingOccurrences(of: "{port}", with: port.description)
+    }
+
+    // MARK: Validation
+
+    /// A Traefik name: `[A-Za-z0-9_-]{1,64}`.
+    static func isName(_ raw: String) -> Bool {
+        (1...64).contains(raw.utf8.count) && raw.utf8.allSatisfy { ASCII.isAlnum($0) || $0 == 0x5F || $0 == 0x2D }
+    }
+
+    /// An http(s) URL of safe characters once the placeholders are taken out.
+    static func isUpstreamPattern(_ raw: String) -> Bool {
+        let bare = raw.replacingOccurrences(of: "{serviceUuid}", with: "x").replacingOccurrences(of: "{port}", with: "1")
+        guard bare.hasPrefix("http://") || bare.hasPrefix("https://"), bare.utf8.count <= 200 else { return false }
+        return bare.utf8.allSatisfy { ASCII.isAlnum($0) || [0x2E, 0x2D, 0x5F, 0x3A, 0x2F].contains($0) }
+    }
+}

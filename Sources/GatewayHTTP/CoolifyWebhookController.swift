@@ -1,0 +1,55 @@
+import Crypto
+import Foundation
+import GatewayCore
+import Hummingbird
+import Logging
+
+/// `POST /v1/webhooks/coolify/{secret}`: Coolify's notifications. The secret in the path is the only credential
+/// (Coolify signs nothing); a wrong one is answered like an unknown route. Every body is accepted with 200 at once;
+/// the event is queued for the ``WebhookProcessor``, which drops replays and applies it.
+struct CoolifyWebhookController<Context: RequestContext> {
+    /// The configured `COOLIFY_WEBHOOK_SECRET`; nil: the route answers 404 to everything.
+    let secret: String?
+    let queue: WebhookQueue
+    let clock: any WallClock
+
+    static var path: RouterPath { "webhooks/coolify/:secret" }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post(Self.path) { request, context in try await self.receive(request: request, context: context) }
+    }
+
+    struct Accepted: ResponseEncodable {
+        let accepted: Bool
+    }
+
+    func receive(request: Request, context: Context) async throws -> Accepted {
+        guard let secret = self.secret, ConstantTime.equal(context.parameters.get("secret") ?? "", secret) else {
+            throw APIError(.notFound, code: "not_found", message: "No such route.")
+        }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let bytes = Array(body.readableBytesView)
+        let event = CoolifyEvent.parse(bytes)
+        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        self.queue.enqueue(WebhookDelivery(digest: digest, event: event, receivedAt: self.clock.now))
+        context.logger.info("accepted a Coolify webhook", metadata: ["coolify.event": "\(event.name)", "webhook.bytes": "\(bytes.count)"])
+        return Accepted(accepted: true)
+    }
+}
+
+/// Hummingbird's request log, except that the Coolify webhook's path (whose last segment is a secret) is logged
+/// without that segment.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var webhookPrefix: String { "/v1/webhooks/coolify/" }
+    let inner = LogRequestsMiddleware<Context>(.info)
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix(Self.webhookPrefix) else {
+            return try await self.inner.handle(request, context: context, next: next)
+        }
+        context.logger.info("Request", metadata: [
+            "hb.request.method": "\(request.method)", "hb.request.path": "\(Self.webhookPrefix)<secret>",
+        ])
+        return try await next(request, context)
+    }
+}

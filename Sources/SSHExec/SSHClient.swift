@@ -1,0 +1,116 @@
+import GatewayCore
+import Subprocess
+
+/// What one `ssh` run produced.
+struct SSHOutcome: Sendable {
+    /// The exit status of `ssh` (the remote command's, or 255 for an SSH failure); nil when it was killed.
+    var status: Int32?
+    var stdout: CappedOutput
+    var stderr: CappedOutput
+    /// Whether the local deadline ended the run.
+    var deadlineHit: Bool
+    var duration: Duration
+}
+
+/// Runs the OpenSSH client against one host with the gateway's fixed options.
+struct SSHClient: Sendable {
+    let configuration: SSHConfiguration
+    let directory: SSHPrivateDirectory
+
+    // MARK: - Command lines
+
+    /// Options every invocation shares: no user config, batch mode, host keys checked against our file,
+    /// our key only, and the control socket of the multiplexed master.
+    var commonArguments: [String] {
+        [
+            "-F", "/dev/null",
+            "-i", self.directory.keyPath,
+            "-p", String(self.configuration.port),
+            "-l", self.configuration.user,
+            "-o", "BatchMode=yes",
+            "-o", "IdentitiesOnly=yes",
+            "-o", "IdentityAgent=none",
+            "-o", "ConnectTimeout=\(max(1, self.configuration.connectTimeout.components.seconds))",
+            "-o", "StrictHostKeyChecking=\(self.configuration.firstContact.optionValue)",
+            "-o", "UserKnownHostsFile=\(self.directory.knownHostsPath)",
+            "-o", "GlobalKnownHostsFile=/dev/null",
+            "-o", "ControlPath=\(self.directory.controlPath)",
+            "-o", "ControlPersist=\(max(1, self.configuration.controlPersist.components.seconds))",
+            "-o", "ServerAliveInterval=15",
+            "-o", "ServerAliveCountMax=3",
+            "-o", "LogLevel=ERROR",
+            "-T",
+        ]
+    }
+
+    /// Starts the master in the background (`-f`) once it has authenticated.
+    var masterArguments: [String] {
+        self.commonArguments + ["-o", "ControlMaster=yes", "-N", "-f", "--", self.configuration.host]
+    }
+
+    /// Asks the master to exit.
+    var exitArguments: [String] {
+        self.commonArguments + ["-O", "exit", "--", self.configuration.host]
+    }
+
+    /// Runs `remoteCommand` through the master. Only ``SSHMaster`` creates masters; should the master die between its
+    /// check and this call, `ssh` falls back to a connection of its own, so the command still runs.
+    func commandArguments(_ remoteCommand: String) -> [String] {
+        self.commonArguments + ["-o", "ControlMaster=no", "--", self.configuration.host, remoteCommand]
+    }
+
+    // MARK: - Running
+
+    /// Runs `ssh` with `arguments`, feeding `stdin`, keeping at most `maxBytes` of each stream,
+    /// and killing it when `limit` passes.
+    func run(_ arguments: [String], stdin: [UInt8]?, maxBytes: Int, limit: Duration) async throws -> SSHOutcome {
+        let configuration = Configuration(executable: .name(self.configuration.sshExecutable), arguments: Arguments(arguments))
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            let outcome = try await withDeadline(limit) {
+                if let stdin {
+                    return try await Self.collect(configuration, input: .array(stdin), maxBytes: maxBytes)
+                }
+                return try await Self.collect(configuration, input: .none, maxBytes: maxBytes)
+            }
+            return SSHOutcome(
+                status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr,
+                deadlineHit: false, duration: clock.now - started
+            )
+        } catch is DeadlineExceeded {
+            return SSHOutcome(
+                status: nil, stdout: CappedOutput(cap: maxBytes), stderr: CappedOutput(cap: maxBytes),
+                deadlineHit: true, duration: clock.now - started
+            )
+        } catch let error as SubprocessError {
+            throw GatewayError(
+                .unavailable, code: "ssh_unavailable",
+                message: "Cannot run the OpenSSH client '\(self.configuration.sshExecutable)': \(error).",
+                hint: "Install openssh-client on the gateway host."
+            )
+        }
+    }
+
+    private static func collect(
+        _ configuration: Configuration,
+        input: some InputProtocol,
+        maxBytes: Int
+    ) async throws -> (status: Int32?, stdout: CappedOutput, stderr: CappedOutput) {
+        let result = try await Subprocess.run(configuration, input: input, output: .sequence, error: .sequence) { execution in
+            async let stdout = Self.drain(execution.standardOutput, maxBytes: maxBytes)
+            async let stderr = Self.drain(execution.standardError, maxBytes: maxBytes)
+            return try await (stdout, stderr)
+        }
+        let status: Int32? = if case .exited(let code) = result.terminationStatus { code } else { nil }
+        return (status, result.closureResult.0, result.closureResult.1)
+    }
+
+    private static func drain(_ sequence: SubprocessOutputSequence, maxBytes: Int) async throws -> CappedOutput {
+        var output = CappedOutput(cap: maxBytes)
+        for try await buffer in sequence {
+            buffer.withUnsafeBytes { output.append($0) }
+        }
+        return output
+    }
+}

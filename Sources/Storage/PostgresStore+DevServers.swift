@@ -1,0 +1,90 @@
+import Foundation
+import GatewayCore
+import Logging
+import PostgresNIO
+
+/// `fs_dev_servers` on PostgreSQL: each change is one conditional statement; values are bound parameters.
+extension PostgresStore: DevServerStore {
+    public func insertDevServer(_ record: DevServerRecord) async throws {
+        try await self.client.query(
+            """
+            INSERT INTO fs_dev_servers (\(unescaped: DevServerRecord.storedColumns))
+            VALUES (\(record.id.rawValue), \(record.projectID.rawValue), \(record.workspace.rawValue), \(record.name),
+                    \(record.command), \(record.port.number), \(record.pid), \(record.previewURL), \(record.state.rawValue),
+                    \(record.startedAt), \(record.stoppedAt))
+            """,
+            logger: self.logger
+        )
+    }
+
+    public func devServer(_ id: DevServerID, project: ProjectID) async throws -> DevServerRecord? {
+        try await self.devServerRecords(
+            """
+            SELECT \(unescaped: DevServerRecord.storedColumns) FROM fs_dev_servers
+            WHERE id = \(id.rawValue) AND project_id = \(project.rawValue)
+            """
+        ).first
+    }
+
+    public func devServers(project: ProjectID) async throws -> [DevServerRecord] {
+        try await self.devServerRecords(
+            """
+            SELECT \(unescaped: DevServerRecord.storedColumns) FROM fs_dev_servers
+            WHERE project_id = \(project.rawValue) ORDER BY port, started_at, id
+            """
+        )
+    }
+
+    public func transitionDevServer(
+        _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, at now: Date
+    ) async throws -> DevServerRecord? {
+        try Self.checkTransition(from: from, to: to)
+        let stoppedAt: Date? = to == .stopped ? now : nil
+        return try await self.devServerRecords(
+            """
+            UPDATE fs_dev_servers SET state = \(to.rawValue), stopped_at = COALESCE(\(stoppedAt)::timestamptz, stopped_at)
+            WHERE id = \(id.rawValue) AND project_id = \(project.rawValue) AND state = \(from.rawValue)
+            RETURNING \(unescaped: DevServerRecord.storedColumns)
+            """
+        ).first
+    }
+
+    public func livePreviews() async throws -> [LivePreview] {
+        let rows = try await self.client.query(
+            """
+            SELECT \(unescaped: LivePreview.storedColumns) FROM fs_dev_servers d
+            JOIN fs_project_dev_containers c ON c.project_id = d.project_id
+            WHERE \(unescaped: LivePreview.storedConditions)
+            ORDER BY d.project_id, d.port, d.started_at, d.id
+            """,
+            logger: self.logger
+        )
+        var previews: [LivePreview] = []
+        for try await (id, project, slug, token, uuid, port, state) in rows.decode((String, String, String, String, String, Int, String).self) {
+            do {
+                previews.append(try LivePreview(
+                    storedID: id, projectID: project, projectSlug: slug, previewToken: token, serviceUUID: uuid, port: port, state: state
+                ))
+            } catch {
+                self.logger.warning("skipping a dev server without a valid preview route", metadata: ["error": "\(error)"])
+            }
+        }
+        return previews
+    }
+
+    // MARK: Row decoding
+
+    func devServerRecords(_ query: PostgresQuery) async throws -> [DevServerRecord] {
+        let rows = try await self.client.query(query, logger: self.logger)
+        var records: [DevServerRecord] = []
+        for try await (id, project, workspace, name, command, port, pid, url, state, started, stopped) in rows.decode(
+            (String, String, String, String, String, Int, Int?, String, String, Date, Date?).self
+        ) {
+            records.append(try DevServerRecord(
+                storedID: id, projectID: project, workspace: workspace, name: name, command: command, port: port,
+                pid: pid, previewURL: url, state: state, startedAt: started, stoppedAt: stopped
+            ))
+        }
+        return records
+    }
+}

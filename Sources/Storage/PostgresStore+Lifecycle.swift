@@ -1,0 +1,79 @@
+import Foundation
+import GatewayCore
+import PostgresNIO
+
+extension PostgresStore: LifecycleStore {
+    public func diagnostics(_ project: ProjectID) async throws -> ContainerDiagnostics {
+        let rows = try await self.client.query(
+            "SELECT blocked_reason, coolify_status FROM fs_project_dev_containers WHERE project_id = \(project.rawValue)",
+            logger: self.logger
+        )
+        for try await (reason, status) in rows.decode((String?, String?).self) {
+            return ContainerDiagnostics(blockedReason: reason, coolifyStatus: status)
+        }
+        return ContainerDiagnostics()
+    }
+
+    public func setDiagnostics(_ diagnostics: ContainerDiagnostics, for project: ProjectID) async throws {
+        try await self.client.query(
+            """
+            UPDATE fs_project_dev_containers SET blocked_reason = \(diagnostics.blockedReason), coolify_status = \(diagnostics.coolifyStatus)
+            WHERE project_id = \(project.rawValue)
+            """,
+            logger: self.logger
+        )
+    }
+
+    public func container(service uuid: ServiceUUID) async throws -> ContainerRecord? {
+        try await self.records(
+            "SELECT \(unescaped: ContainerRow.columns) FROM fs_project_dev_containers WHERE service_uuid = \(uuid.rawValue) LIMIT 1"
+        ).first
+    }
+
+    public func claimDelivery(digest: String, at now: Date, ttl: Duration) async throws -> Bool {
+        try await self.client.query("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= \(now)", logger: self.logger)
+        let expires = now.addingTimeInterval(Double(ttl.components.seconds))
+        let rows = try await self.client.query(
+            """
+            INSERT INTO vibn_webhook_deliveries (digest, expires_at) VALUES (\(digest), \(expires))
+            ON CONFLICT (digest) DO NOTHING RETURNING digest
+            """,
+            logger: self.logger
+        )
+        for try await _ in rows.decode(String.self) { return true }
+        return false
+    }
+
+    public func recordDeployment(_ deployment: CoolifyDeployment) async throws {
+        try await self.client.query(
+            """
+            INSERT INTO vibn_coolify_deployments (application_uuid, deployment_uuid, project_id, succeeded, received_at)
+            VALUES (\(deployment.applicationUUID), \(deployment.deploymentUUID),
+                    (SELECT project_id FROM fs_project_dev_containers WHERE application_uuid = \(deployment.applicationUUID) LIMIT 1),
+                    \(deployment.succeeded), \(deployment.receivedAt))
+            """,
+            logger: self.logger
+        )
+    }
+
+    /// Key of the session advisory lock held by the replica that reconciles ("vibnreco").
+    static let reconcilerLockKey: Int64 = 0x7669_626e_7265_636f
+
+    /// Runs `body` holding a session advisory lock on one pooled connection; nil when another replica holds it.
+    public func withReconcilerLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T? {
+        try await self.client.withConnection { connection -> T? in
+            let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.reconcilerLockKey))", logger: self.logger)
+            var acquired = false
+            for try await granted in rows.decode(Bool.self) { acquired = granted }
+            guard acquired else { return nil }
+            do {
+                let result = try await body()
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.reconcilerLockKey))", logger: self.logger)
+                return result
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.reconcilerLockKey))", logger: self.logger)
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GatewayCore
+import Logging
+import SQLiteNIO
+
+/// `fs_dev_servers` on SQLite: each change is one conditional statement.
+extension SQLiteStore: DevServerStore {
+    public func insertDevServer(_ record: DevServerRecord) async throws {
+        _ = try await self.connection.query(
+            "INSERT INTO fs_dev_servers (\(DevServerRecord.storedColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(record.id.rawValue), .text(record.projectID.rawValue), .text(record.workspace.rawValue),
+                .text(record.name), .text(record.command), .integer(record.port.number),
+                record.pid.map { .integer($0) } ?? .null, .text(record.previewURL), .text(record.state.rawValue),
+                .float(record.startedAt.timeIntervalSince1970), record.stoppedAt.map { .float($0.timeIntervalSince1970) } ?? .null,
+            ]
+        )
+    }
+
+    public func devServer(_ id: DevServerID, project: ProjectID) async throws -> DevServerRecord? {
+        let rows = try await self.connection.query(
+            "SELECT \(DevServerRecord.storedColumns) FROM fs_dev_servers WHERE id = ? AND project_id = ?",
+            [.text(id.rawValue), .text(project.rawValue)]
+        )
+        return try rows.first.map(Self.devServerRecord)
+    }
+
+    public func devServers(project: ProjectID) async throws -> [DevServerRecord] {
+        let rows = try await self.connection.query(
+            "SELECT \(DevServerRecord.storedColumns) FROM fs_dev_servers WHERE project_id = ? ORDER BY port, started_at, id",
+            [.text(project.rawValue)]
+        )
+        return try rows.map(Self.devServerRecord)
+    }
+
+    public func transitionDevServer(
+        _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, at now: Date
+    ) async throws -> DevServerRecord? {
+        try Self.checkTransition(from: from, to: to)
+        let rows = try await self.connection.query(
+            """
+            UPDATE fs_dev_servers SET state = ?1, stopped_at = CASE WHEN ?1 = 'stopped' THEN ?2 ELSE stopped_at END
+            WHERE id = ?3 AND project_id = ?4 AND state = ?5
+            RETURNING \(DevServerRecord.storedColumns)
+            """,
+            [.text(to.rawValue), .float(now.timeIntervalSince1970), .text(id.rawValue), .text(project.rawValue), .text(from.rawValue)]
+        )
+        return try rows.first.map(Self.devServerRecord)
+    }
+
+    public func livePreviews() async throws -> [LivePreview] {
+        let rows = try await self.connection.query(
+            """
+            SELECT \(LivePreview.storedColumns) FROM fs_dev_servers d
+            JOIN fs_project_dev_containers c ON c.project_id = d.project_id
+            WHERE \(LivePreview.storedConditions)
+            ORDER BY d.project_id, d.port, d.started_at, d.id
+            """,
+            []
+        )
+        return rows.compactMap { row in
+            func text(_ name: String) -> String { row.column(name)?.string ?? "" }
+            do {
+                return try LivePreview(
+                    storedID: text("id"), projectID: text("project_id"), projectSlug: text("project_slug"),
+                    previewToken: text("preview_token"), serviceUUID: text("service_uuid"),
+                    port: row.column("port")?.integer ?? 0, state: text("state")
+                )
+            } catch {
+                self.logger.warning("skipping a dev server without a valid preview route", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    // MARK: Row decoding
+
+    static func devServerRecord(_ row: SQLiteRow) throws -> DevServerRecord {
+        func text(_ name: String) -> String { row.column(name)?.string ?? "" }
+        func date(_ name: String) -> Date? { row.column(name)?.double.map(Date.init(timeIntervalSince1970:)) }
+        return try DevServerRecord(
+            storedID: text("id"), projectID: text("project_id"), workspace: text("workspace"), name: text("name"),
+            command: text("command"), port: row.column("port")?.integer ?? 0, pid: row.column("pid")?.integer,
+            previewURL: text("preview_url"), state: text("state"),
+            startedAt: date("started_at") ?? .distantPast, stoppedAt: date("stopped_at")
+        )
+    }
+}

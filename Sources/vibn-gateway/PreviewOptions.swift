@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import Logging
+import PreviewConfig
+
+/// Compose documents and preview routing: the template, dev image and limits, and how Traefik publishes previews.
+struct PreviewOptions: ParsableArguments {
+    @Option(help: "Folder holding dev-compose.yml.mustache; unset: ./templates when it has one, else the built-in template. (env: VIBN_TEMPLATES_DIR, default: ./templates)")
+    var templatesDir: String?
+
+    @Option(help: "Dev container image, built on the Coolify host. (env: VIBN_DEV_IMAGE, default: vibn-dev:latest)")
+    var devImage: String?
+
+    @Option(help: "CPU limit of a dev container. (env: VIBN_DEV_CPU_LIMIT, default: 1)")
+    var devCpuLimit: String?
+
+    @Option(help: "Memory limit of a dev container. (env: VIBN_DEV_MEM_LIMIT, default: 1g)")
+    var devMemLimit: String?
+
+    @Option(help: "Domain under which preview hosts live. (env: VIBN_PREVIEW_DOMAIN_BASE, default: preview.vibnai.com)")
+    var previewDomainBase: String?
+
+    @Option(help: "Comma-separated Traefik entry points of preview routers. (env: VIBN_PREVIEW_ENTRYPOINTS, default: https)")
+    var previewEntrypoints: String?
+
+    @Option(help: "Traefik certificate resolver of preview routers; empty: no tls section (plain HTTP). (env: VIBN_PREVIEW_CERT_RESOLVER, default: letsencrypt-dns)")
+    var previewCertResolver: String?
+
+    @Option(help: "Upstream URL pattern of a preview, with {serviceUuid} and {port}. (env: VIBN_PREVIEW_UPSTREAM, default: http://vibn-dev-{serviceUuid}:{port})")
+    var previewUpstream: String?
+
+    @Option(help: "Wildcard certificate of the preview domain, emitted as Traefik's default certificate (saves an RSA key generation per reload); needs the key file too. (env: VIBN_PREVIEW_DEFAULT_CERT_FILE)")
+    var previewDefaultCertFile: String?
+
+    @Option(help: "Key of the default certificate. (env: VIBN_PREVIEW_DEFAULT_KEY_FILE)")
+    var previewDefaultKeyFile: String?
+
+    @Option(help: "Directory Traefik's file provider watches; the gateway owns vibn-previews.yml in it. (env: TRAEFIK_DYNAMIC_DIR, default: ./traefik/dynamic)")
+    var traefikDynamicDir: String?
+
+    @Option(help: "Bearer token of GET /v1/traefik/dynamic; unset: the API token. Prefer the environment for secrets. (env: TRAEFIK_PROVIDER_TOKEN)")
+    var traefikProviderToken: String?
+
+    // MARK: Resolved settings
+
+    /// The compose template, loaded and proven to render a valid document.
+    /// - Throws: When the template is missing or broken, or a setting is malformed; the message names the problem.
+    func composeTemplate() throws -> ComposeTemplate {
+        let settings = try ComposeSettings(
+            image: Setting.string(self.devImage, env: "VIBN_DEV_IMAGE", default: "vibn-dev:latest"),
+            cpuLimit: Setting.string(self.devCpuLimit, env: "VIBN_DEV_CPU_LIMIT", default: "1"),
+            memoryLimit: Setting.string(self.devMemLimit, env: "VIBN_DEV_MEM_LIMIT", default: "1g")
+        )
+        // A folder that was named must hold the template; without one, ./templates is used when it has it,
+        // else the template shipped with the gateway.
+        if let directory = Setting.string(self.templatesDir, env: "VIBN_TEMPLATES_DIR") {
+            return try ComposeTemplate.load(directory: directory, settings: settings)
+        }
+        if FileManager.default.fileExists(atPath: "./templates/\(ComposeTemplate.fileName)") {
+            return try ComposeTemplate.load(directory: "./templates", settings: settings)
+        }
+        return try ComposeTemplate.builtIn(settings: settings)
+    }
+
+    /// How previews are routed.
+    func routing() throws -> PreviewRouting {
+        let entryPoints = Setting.string(self.previewEntrypoints, env: "VIBN_PREVIEW_ENTRYPOINTS", default: "https")
+        // An empty resolver (flag or environment) is meaningful: routers without TLS.
+        let resolver = self.previewCertResolver ?? Setting.environment["VIBN_PREVIEW_CERT_RESOLVER"] ?? "letsencrypt-dns"
+        return try PreviewRouting(
+            domainBase: Setting.string(self.previewDomainBase, env: "VIBN_PREVIEW_DOMAIN_BASE", default: "preview.vibnai.com"),
+            entryPoints: entryPoints.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            certResolver: resolver.isEmpty ? nil : resolver,
+            upstreamPattern: Setting.string(self.previewUpstream, env: "VIBN_PREVIEW_UPSTREAM", default: "http://vibn-dev-{serviceUuid}:{port}")
+        )
+    }
+
+    /// Builds the Traefik configuration, with the default certificate when both files are set.
+    func traefikBuilder() throws -> TraefikConfigBuilder {
+        let certFile = Setting.string(self.previewDefaultCertFile, env: "VIBN_PREVIEW_DEFAULT_CERT_FILE")
+        let keyFile = Setting.string(self.previewDefaultKeyFile, env: "VIBN_PREVIEW_DEFAULT_KEY_FILE")
+        guard (certFile == nil) == (keyFile == nil) else {
+            throw ValidationError("set both VIBN_PREVIEW_DEFAULT_CERT_FILE and VIBN_PREVIEW_DEFAULT_KEY_FILE, or neither")
+        }
+        let certificate = certFile.flatMap { cert in keyFile.map { TraefikDynamicConfiguration.Certificate(certFile: cert, keyFile: $0) } }
+        return try TraefikConfigBuilder(routing: try self.routing(), defaultCertificate: certificate)
+    }
+
+    /// Traefik's watched directory.
+    var dynamicDirectory: URL {
+        URL(fileURLWithPath: Setting.string(self.traefikDynamicDir, env: "TRAEFIK_DYNAMIC_DIR", default: "./traefik/dynamic"))
+    }
+
+    /// The provider token, if set.
+    var providerToken: String? {
+        Setting.string(self.traefikProviderToken, env: "TRAEFIK_PROVIDER_TOKEN")
+    }
+}
+
+extension PreviewOptions {
+    /// The service that publishes preview routes from `store` to the dynamic directory and the HTTP provider.
+    func makePublisher(store: any Store, logger: Logger) throws -> TraefikConfigPublisher {
+        guard let devServers = store as? any DevServerStore else {
+            throw ValidationError("the configured store does not keep dev servers")
+        }
+        return TraefikConfigPublisher(
+            store: devServers, builder: try self.traefikBuilder(), directory: self.dynamicDirectory, logger: logger
+        )
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import GatewayCore
+import Logging
+import SSHExec
+
+/// How the gateway reaches the Coolify host over SSH to run commands in dev containers.
+struct SSHOptions: ParsableArguments {
+    @Option(help: "The Coolify host to reach over SSH. Unset: exec and files answer 503 ssh_not_configured. (env: COOLIFY_SSH_HOST)")
+    var sshHost: String?
+
+    @Option(help: "SSH port of the Coolify host. (env: COOLIFY_SSH_PORT, default: 22)")
+    var sshPort: Int?
+
+    @Option(help: "SSH user on the Coolify host. (env: COOLIFY_SSH_USER, default: root)")
+    var sshUser: String?
+
+    @Option(help: "The SSH private key, base64-encoded. Prefer the environment for secrets. (env: COOLIFY_SSH_PRIVATE_KEY_B64)")
+    var sshPrivateKeyB64: String?
+
+    @Option(help: "known_hosts lines for the Coolify host; host keys are always checked. (env: COOLIFY_SSH_KNOWN_HOSTS)")
+    var sshKnownHosts: String?
+
+    @Option(help: "Host key policy on first contact: strict (only COOLIFY_SSH_KNOWN_HOSTS) or accept-new (trust an unknown host once; a changed key is still refused). (env: VIBN_SSH_FIRST_CONTACT, default: strict)")
+    var sshFirstContact: String?
+
+    @Option(help: "Seconds SSH may take to connect. (env: VIBN_SSH_CONNECT_TIMEOUT, default: 5)")
+    var sshConnectTimeout: Int?
+
+    /// The shell into dev containers, or nil (with a warning) when SSH is not configured.
+    /// - Throws: `ArgumentParser.ValidationError` when SSH is half configured or a setting is malformed.
+    func makeShell(logger: Logger) throws -> SSHExec? {
+        let host = Setting.string(self.sshHost, env: "COOLIFY_SSH_HOST")
+        let key = Setting.string(self.sshPrivateKeyB64, env: "COOLIFY_SSH_PRIVATE_KEY_B64")
+        guard let host, let key else {
+            if host != nil || key != nil {
+                throw ArgumentParser.ValidationError("set both COOLIFY_SSH_HOST and COOLIFY_SSH_PRIVATE_KEY_B64, or neither")
+            }
+            logger.warning("COOLIFY_SSH_HOST is not set: exec and files answer 503 ssh_not_configured")
+            return nil
+        }
+        guard let keyBytes = Data(base64Encoded: key, options: .ignoreUnknownCharacters), !keyBytes.isEmpty else {
+            throw ArgumentParser.ValidationError("COOLIFY_SSH_PRIVATE_KEY_B64 is not valid base64")
+        }
+        let policyName = Setting.string(self.sshFirstContact, env: "VIBN_SSH_FIRST_CONTACT", default: "strict")
+        guard let policy = SSHConfiguration.FirstContact(rawValue: policyName) else {
+            throw ArgumentParser.ValidationError("VIBN_SSH_FIRST_CONTACT=\(policyName) is not strict or accept-new")
+        }
+        let timeout = try Setting.integer(self.sshConnectTimeout, env: "VIBN_SSH_CONNECT_TIMEOUT", default: 5)
+        guard (1...120).contains(timeout) else { throw ArgumentParser.ValidationError("VIBN_SSH_CONNECT_TIMEOUT must be 1-120 seconds") }
+        let configuration = SSHConfiguration(
+            host: host,
+            port: try Setting.integer(self.sshPort, env: "COOLIFY_SSH_PORT", default: SSHConfiguration.defaultPort),
+            user: Setting.string(self.sshUser, env: "COOLIFY_SSH_USER", default: SSHConfiguration.defaultUser),
+            privateKey: Array(keyBytes),
+            knownHosts: Setting.string(self.sshKnownHosts, env: "COOLIFY_SSH_KNOWN_HOSTS") ?? "",
+            firstContact: policy,
+            connectTimeout: .seconds(timeout)
+        )
+        do {
+            return try SSHExec(configuration)
+        } catch let error as GatewayCore.ValidationError {
+            throw ArgumentParser.ValidationError("\(error.field): \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GatewayCore
+import GatewayHTTP
+import GatewayTestSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Storage
+import Testing
+
+@Suite("POST /v1/webhooks/coolify/{secret}")
+struct CoolifyWebhookTests {
+    static let secret = "s3cret-webhook-path-0123456789"
+    static let uri = "/v1/webhooks/coolify/\(secret)"
+
+    static func post(_ client: any TestClientProtocol, _ body: ByteBuffer, uri: String = CoolifyWebhookTests.uri) async throws -> TestResponse {
+        try await client.execute(uri: uri, method: .post, headers: [.contentType: "application/json"], body: body)
+    }
+
+    @Test("a wrong, missing or unconfigured secret is 404; the right one needs no bearer token")
+    func secret() async throws {
+        try await TestApp.make().test(configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
+            let body = ByteBuffer(string: #"{"event":"test","success":true}"#)
+            #expect(try await Self.post(client, body, uri: "/v1/webhooks/coolify/wrong").status == .notFound)
+            #expect(try await Self.post(client, body, uri: "/v1/webhooks/coolify/\(Self.secret)x").status == .notFound)
+            #expect(try await Self.post(client, body, uri: "/v1/webhooks/coolify/").status == .notFound)
+            let accepted = try await Self.post(client, body)
+            #expect(accepted.status == .ok)
+            #expect(try accepted.json()["accepted"] as? Bool == true)
+        }
+        try await TestApp.make().test { client throws in
+            #expect(try await Self.post(client, ByteBuffer(string: "{}"), uri: "/v1/webhooks/coolify/anything").status == .notFound)
+        }
+    }
+
+    @Test("every shape is accepted with 200: unknown events, slash-escaped JSON, empty and 1 MiB of garbage")
+    func shapes() async throws {
+        try await TestApp.make().test(configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
+            let bodies = [
+                #"{"event":"brand_new_event","nested":{"a":[1,2]}}"#,
+                #"{"success":true,"message":"New version successfully deployed","event":"deployment_success","application_uuid":"k0sw8c4gcs0o4c8ww4wgk0co","deployment_url":"https:\/\/coolify.example.com\/x","fqdn":null}"#,
+                "", "[]", "null", "{\"event\":",
+            ]
+            for body in bodies {
+                #expect(try await Self.post(client, ByteBuffer(string: body)).status == .ok)
+            }
+            var garbage = [UInt8](repeating: 0, count: BodyLimits.json)
+            for index in garbage.indices { garbage[index] = UInt8.random(in: 0...255) }
+            #expect(try await Self.post(client, ByteBuffer(bytes: garbage)).status == .ok)
+            garbage.append(0)
+            #expect(try await Self.post(client, ByteBuffer(bytes: garbage)).status == .contentTooLarge)
+        }
+    }
+
+    @Test("container_stopped is applied by the queue's processor; a replayed body changes nothing")
+    func appliedOnce() async throws {
+        try await CoolifyStandIn.withRunning { standIn in
+            let app = try await TestApp.make()
+            let lifecycle = makeLifecycle(store: app.store, standIn: standIn)
+            let queue = WebhookQueue()
+            let reconciler = Reconciler(lifecycle: lifecycle, reachability: ServerReachability())
+            let processor = WebhookProcessor(queue: queue, reconciler: reconciler, serverUUID: standIn.serverUUID)
+            let project = ProjectID(trusted: "proj_1")
+            let uuid = try #require(try await lifecycle.ensure(
+                EnsureRequest(workspace: WorkspaceSlug(trusted: "acme"), project: project, slug: ProjectSlug(trusted: "app"))
+            ).serviceUuid)
+            await standIn.setStatus(uuid, "running:healthy")
+            await reconciler.reconcileOnce(includeRunning: false)
+            try await app.test(configure: {
+                $0.coolifyWebhookSecret = Self.secret
+                $0.webhookQueue = queue
+            }) { client throws in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await processor.run() }
+                    defer { group.cancelAll() }
+                    let stopped = ByteBuffer(string: #"{"event":"container_stopped","container_name":"vibn-dev-\#(uuid)","server_uuid":"\#(standIn.serverUUID)","url":"https:\/\/c.example.com"}"#)
+                    #expect(try await Self.post(client, stopped).status == .ok)
+                    try await Self.waitFor { try await app.store.container(project)?.state == .suspended }
+                    _ = try await lifecycle.resume(workspace: WorkspaceSlug(trusted: "acme"), project: project)
+                    #expect(try await Self.post(client, stopped).status == .ok)
+                    // A later delivery with a visible effect proves the replay before it was processed.
+                    let unreachable = ByteBuffer(string: #"{"event":"server_unreachable","server_uuid":"\#(standIn.serverUUID)"}"#)
+                    #expect(try await Self.post(client, unreachable).status == .ok)
+                    try await Self.waitFor { try await app.store.diagnostics(project).coolifyStatus == "server:unreachable" }
+                    #expect(try await app.store.container(project)?.state == .running)
+                }
+            }
+        }
+    }
+
+    /// Polls `condition` until it holds, failing after five seconds.
+    static func waitFor(_ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("condition not met within 5 s")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A stand-in for Coolify's API on 127.0.0.1, following its OpenAPI document for the calls the gateway makes:
+/// bearer auth, JSON only when `Accept: application/json` (HTML otherwise, as Laravel does), strict base64
+/// compose and unknown-field rejection with Coolify's 422 shape, 404 for unknown uuids. Tests can make it answer
+/// 429 with `Retry-After`, 500, or stall, and read back every call.
+public final class CoolifyStandIn: Sendable {
+    /// The origin to configure as `COOLIFY_API_URL`.
+    public let url: URL
+    public let token: String
+    /// The one server services can be created on.
+    public let serverUUID: String
+    let state: CoolifyStandInState
+
+    init(url: URL, token: String, serverUUID: String, state: CoolifyStandInState) {
+        self.url = url
+        self.token = token
+        self.serverUUID = serverUUID
+        self.state = state
+    }
+
+    /// Runs `body` with a stand-in listening on a free loopback port, stopped afterwards.
+    public static func withRunning<T: Sendable>(_ body: @Sendable (CoolifyStandIn) async throws -> T) async throws -> T {
+        let token = "standin-token-" + UUID().uuidString
+        let serverUUID = "srv" + CoolifyStandInState.newUUID().prefix(21)
+        let state = CoolifyStandInState(serverUUID: String(serverUUID))
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: CoolifyStandInRoutes(state: state, token: token).router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "coolify-standin"),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: Logger(label: "coolify-standin", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            defer { group.cancelAll() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else { throw StandInFailed() }
+            let standIn = CoolifyStandIn(
+                url: URL(string: "http://127.0.0.1:\(port)")!, token: token, serverUUID: String(serverUUID), state: state
+            )
+            return try await body(standIn)
+        }
+    }
+
+    struct StandInFailed: Error, CustomStringConvertible {
+        var description: String { "the Coolify stand-in did not start listening" }
+    }
+
+    // MARK: Test controls
+
+    /// Makes the next `times` requests whose path starts with `pathPrefix` (under `/api/v1`) fail with `fault`.
+    public func inject(_ fault: CoolifyFault, times: Int = 1, pathPrefix: String = "/") async {
+        await self.state.inject(fault, times: times, pathPrefix: pathPrefix)
+    }
+
+    /// Sets a service's status text, e.g. `exited` or `degraded:unhealthy`.
+    public func setStatus(_ uuid: String, _ status: String) async {
+        await self.state.setStatus(uuid, status)
+    }
+
+    /// Deletes a service, as someone might in Coolify's dashboard.
+    public func removeService(_ uuid: String) async {
+        _ = await self.state.removeService(uuid)
+    }
+
+    /// A service as the stand-in holds it.
+    public func service(_ uuid: String) async -> CoolifyStandInState.Service? {
+        await self.state.services[uuid]
+    }
+
+    /// Every service, by uuid.
+    public func services() async -> [String: CoolifyStandInState.Service] {
+        await self.state.services
+    }
+
+    /// Adds a project and returns its uuid.
+    public func addProject(name: String) async -> String {
+        await self.state.addProject(name: name)
+    }
+
+    /// Every call received, in order.
+    public func calls() async -> [CoolifyStandInState.Call] {
+        await self.state.calls
+    }
+
+    /// How many calls had this method and path (e.g. `POST`, `/services`).
+    public func count(_ method: String, _ path: String) async -> Int {
+        await self.state.calls.filter { $0.method == method && $0.path == path }.count
+    }
+}
+
+/// A failure the stand-in can be told to answer with.
+public enum CoolifyFault: Sendable, Equatable {
+    /// 429 `{"message":"Too Many Attempts."}` with `Retry-After`.
+    case rateLimited(retryAfterSeconds: Int)
+    /// 500 `{"message":"Server Error"}` (without doing anything).
+    case serverError
+    /// Handles the request, then waits this long before answering (a client that gave up lost the answer,
+    /// though the request took effect).
+    case stall(Duration)
+}

@@ -1,0 +1,152 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The stand-in's routes under `/api/v1`, answering as Coolify's OpenAPI document says.
+struct CoolifyStandInRoutes: Sendable {
+    let state: CoolifyStandInState
+    let token: String
+
+    /// The fields `POST /services` accepts; any other is a 422.
+    static let createServiceFields: Set<String> = [
+        "type", "name", "description", "project_uuid", "environment_name", "environment_uuid", "server_uuid",
+        "destination_uuid", "instant_deploy", "docker_compose_raw", "urls", "force_domain_override",
+        "is_container_label_escape_enabled", "tags",
+    ]
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let api = router.group("api/v1")
+        api.post("services") { request, _ in try await self.handle(request, path: "/services") { try await self.createService($0) } }
+        api.get("services") { request, _ in try await self.handle(request, path: "/services") { _ in await self.listServices() } }
+        api.get("services/:uuid") { request, context in
+            let uuid = context.parameters.get("uuid") ?? ""
+            return try await self.handle(request, path: "/services/\(uuid)") { _ in await self.getService(uuid) }
+        }
+        api.delete("services/:uuid") { request, context in
+            let uuid = context.parameters.get("uuid") ?? ""
+            return try await self.handle(request, path: "/services/\(uuid)") { _ in
+                await self.state.removeService(uuid)
+                    ? Self.json(.ok, ["message": "Service deletion request queued."]) : Self.notFound("Service")
+            }
+        }
+        for (action, status) in [("start", "running:unknown"), ("stop", "exited")] {
+            api.post("services/:uuid/\(action)") { request, context in
+                let uuid = context.parameters.get("uuid") ?? ""
+                return try await self.handle(request, path: "/services/\(uuid)/\(action)") { _ in
+                    guard await self.state.services[uuid] != nil else { return Self.notFound("Service") }
+                    await self.state.setStatus(uuid, status)
+                    return Self.json(.ok, ["message": "Service \(action == "start" ? "starting" : "stopping") request queued."])
+                }
+            }
+        }
+        api.get("projects") { request, _ in
+            try await self.handle(request, path: "/projects") { _ in
+                let projects = await self.state.projects.map { ["uuid": $0.key, "name": $0.value] }
+                return Self.json(.ok, projects)
+            }
+        }
+        api.post("projects") { request, _ in
+            try await self.handle(request, path: "/projects") { body in
+                guard let name = body?["name"] as? String, !name.isEmpty else {
+                    return Self.validation(["name": ["The name field is required."]])
+                }
+                return Self.json(.created, ["uuid": await self.state.addProject(name: name)])
+            }
+        }
+        return router
+    }
+
+    // MARK: Request handling
+
+    /// Checks auth and Accept, records the call, applies any injected fault, then runs `body` on the JSON body.
+    func handle(
+        _ request: Request, path: String, _ body: @Sendable ([String: Any]?) async throws -> Response
+    ) async throws -> Response {
+        let raw = try await request.body.collect(upTo: 4 << 20)
+        let text = raw.readableBytes > 0 ? String(buffer: raw) : nil
+        let fault = await self.state.record(CoolifyStandInState.Call(method: request.method.rawValue, path: path, body: text))
+        guard request.headers[.accept]?.contains("application/json") == true else {
+            return Response(status: .notFound, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html>Not Found</html>")))
+        }
+        guard request.headers[.authorization] == "Bearer \(self.token)" else {
+            return Self.json(.unauthorized, ["message": "Unauthenticated."])
+        }
+        switch fault {
+        case .rateLimited(let seconds):
+            var response = Self.json(.tooManyRequests, ["message": "Too Many Attempts."])
+            response.headers[.retryAfter] = String(seconds)
+            return response
+        case .serverError:
+            return Self.json(.internalServerError, ["message": "Server Error"])
+        case .stall, nil:
+            break
+        }
+        let object = text.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let response = try await body(object)
+        if case .stall(let duration) = fault { try await Task.sleep(for: duration) }
+        return response
+    }
+
+    func createService(_ body: [String: Any]?) async throws -> Response {
+        guard let body else { return Self.validation(["body": ["The body must be a JSON object."]]) }
+        let unknown = Set(body.keys).subtracting(Self.createServiceFields).sorted()
+        if !unknown.isEmpty {
+            return Self.validation(Dictionary(uniqueKeysWithValues: unknown.map { ($0, ["This field is not allowed."]) }))
+        }
+        for field in ["server_uuid", "project_uuid", "environment_name"] where (body[field] as? String ?? "").isEmpty {
+            return Self.validation([field: ["The \(field.replacingOccurrences(of: "_", with: " ")) field is required."]])
+        }
+        guard let encoded = body["docker_compose_raw"] as? String, let compose = Self.strictBase64(encoded) else {
+            return Self.validation(["docker_compose_raw": ["The docker_compose_raw should be base64 encoded."]])
+        }
+        guard body["server_uuid"] as? String == self.state.serverUUID else { return Self.notFound("Server") }
+        let project = body["project_uuid"] as? String ?? ""
+        guard await self.state.projects[project] != nil else { return Self.notFound("Project") }
+        let uuid = CoolifyStandInState.newUUID()
+        await self.state.addService(CoolifyStandInState.Service(
+            uuid: uuid, name: body["name"] as? String ?? "service-\(uuid)", description: body["description"] as? String,
+            projectUUID: project, status: body["instant_deploy"] as? Bool == true ? "starting:unknown" : "exited", compose: compose
+        ))
+        return Self.json(.created, ["uuid": uuid, "domains": [String]()])
+    }
+
+    func listServices() async -> Response {
+        Self.json(.ok, await self.state.services.values.sorted { $0.uuid < $1.uuid }.map(Self.serviceJSON))
+    }
+
+    func getService(_ uuid: String) async -> Response {
+        guard let service = await self.state.services[uuid] else { return Self.notFound("Service") }
+        return Self.json(.ok, Self.serviceJSON(service))
+    }
+
+    // MARK: Answers
+
+    static func serviceJSON(_ service: CoolifyStandInState.Service) -> [String: Any] {
+        ["uuid": service.uuid, "name": service.name, "description": service.description ?? NSNull(), "status": service.status]
+    }
+
+    /// Strict padded base64 (a trailing newline tolerated, as Coolify does); nil when invalid.
+    static func strictBase64(_ text: String) -> String? {
+        let trimmed = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+        guard !trimmed.isEmpty, trimmed.count % 4 == 0, trimmed.allSatisfy(alphabet.contains),
+              let data = Data(base64Encoded: trimmed), let decoded = String(data: data, encoding: .utf8)
+        else { return nil }
+        return decoded
+    }
+
+    static func validation(_ errors: [String: [String]]) -> Response {
+        self.json(.unprocessableContent, ["message": "Validation failed.", "errors": errors])
+    }
+
+    static func notFound(_ what: String) -> Response {
+        self.json(.notFound, ["message": "\(what) not found."])
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// What the Coolify stand-in holds: services, projects, pending faults and the calls received.
+public actor CoolifyStandInState {
+    /// A service as the stand-in keeps it.
+    public struct Service: Sendable, Equatable {
+        public var uuid: String
+        public var name: String
+        public var description: String?
+        public var projectUUID: String
+        public var status: String
+        /// The compose document, decoded from base64.
+        public var compose: String
+    }
+
+    /// One request as received.
+    public struct Call: Sendable, Equatable {
+        public var method: String
+        /// The path under `/api/v1`.
+        public var path: String
+        /// The JSON body, if any.
+        public var body: String?
+    }
+
+    struct PendingFault {
+        var fault: CoolifyFault
+        var remaining: Int
+        var pathPrefix: String
+    }
+
+    let serverUUID: String
+    public private(set) var services: [String: Service] = [:]
+    public private(set) var projects: [String: String] = [:]
+    public private(set) var calls: [Call] = []
+    var faults: [PendingFault] = []
+
+    init(serverUUID: String) {
+        self.serverUUID = serverUUID
+    }
+
+    /// A uuid as Coolify makes them: 24 lower-case alphanumerics.
+    static func newUUID() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<24).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
+    func record(_ call: Call) -> CoolifyFault? {
+        self.calls.append(call)
+        guard let index = self.faults.firstIndex(where: { call.path.hasPrefix($0.pathPrefix) }) else { return nil }
+        let fault = self.faults[index].fault
+        self.faults[index].remaining -= 1
+        if self.faults[index].remaining <= 0 { self.faults.remove(at: index) }
+        return fault
+    }
+
+    func inject(_ fault: CoolifyFault, times: Int, pathPrefix: String) {
+        self.faults.append(PendingFault(fault: fault, remaining: times, pathPrefix: pathPrefix))
+    }
+
+    func setStatus(_ uuid: String, _ status: String) {
+        self.services[uuid]?.status = status
+    }
+
+    func addProject(name: String) -> String {
+        let uuid = Self.newUUID()
+        self.projects[uuid] = name
+        return uuid
+    }
+
+    func addService(_ service: Service) {
+        self.services[service.uuid] = service
+    }
+
+    func removeService(_ uuid: String) -> Bool {
+        self.services.removeValue(forKey: uuid) != nil
+    }
+}

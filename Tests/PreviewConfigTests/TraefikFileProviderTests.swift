@@ -1,0 +1,42 @@
+import Foundation
+import GatewayCore
+import GatewayTestSupport
+import Logging
+import PreviewConfig
+import Storage
+import Testing
+
+/// The real Traefik, its file provider watching the directory the gateway writes.
+@Suite("Traefik file provider, end to end")
+struct TraefikFileProviderTests {
+    @Test("a live preview routes to its dev server (200, its body); once stopped, 404")
+    func routes() async throws {
+        try await Fixtures.withStore { folder, store in
+            let dynamic = folder.appendingPathComponent("dynamic")
+            try FileManager.default.createDirectory(at: dynamic, withIntermediateDirectories: true)
+            try await TraefikUpstreamStandIn.with(answering: "hello from the dev server") { upstream in
+                let routing = try PreviewRouting(
+                    domainBase: "preview.test", entryPoints: ["web"], certResolver: nil, upstreamPattern: "http://127.0.0.1:\(upstream)"
+                )
+                let publisher = TraefikConfigPublisher(
+                    store: store, builder: try TraefikConfigBuilder(routing: routing), directory: dynamic, logger: Logger(label: "e2e")
+                )
+                try await publisher.refresh()
+                try await TraefikPeer.with(provider: .file(directory: dynamic)) { traefik in
+                    let server = try await TraefikPublisherTests.seedPreview(store)
+                    let record = try #require(try await store.container(server.projectID))
+                    let host = routing.host(slug: try #require(record.projectSlug), token: try #require(record.previewToken), port: server.port)
+                    try await traefik.waitFor(host: host, status: 404)
+
+                    #expect(try await publisher.refresh())
+                    try await traefik.waitFor(host: host, status: 200, body: "hello from the dev server")
+                    #expect(try await traefik.request(host: "preview-1-" + host.dropFirst(10)).status == 404)
+
+                    _ = try await store.transitionDevServer(server.id, project: server.projectID, from: .starting, to: .stopped, at: .now)
+                    #expect(try await publisher.refresh())
+                    try await traefik.waitFor(host: host, status: 404)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Coolify
+import Foundation
+import GatewayCore
+import GatewayTestSupport
+import Logging
+import Storage
+import Testing
+
+/// A container lifecycle on a store backend and a Coolify stand-in, with a clock the test moves.
+struct LifecycleFixture: Sendable {
+    let store: any LifecycleStore
+    let standIn: CoolifyStandIn
+    let clock: CoolifyTestClock
+    let lifecycle: ContainerLifecycle
+    let reconciler: Reconciler
+    let workspace = uniqueWorkspace()
+
+    /// Runs `body` with a fresh fixture.
+    static func with(
+        _ backend: StoreBackend,
+        quota: Int = 100,
+        sshConfigured: Bool = true,
+        clientTimeout: Duration = .seconds(10),
+        _ body: @escaping @Sendable (LifecycleFixture) async throws -> Void
+    ) async throws {
+        try await CoolifyStandIn.withRunning { standIn in
+            try await Self.withIsolatedStore(backend) { store in
+                let clock = CoolifyTestClock()
+                let client = CoolifyClient(
+                    configuration: CoolifyConfiguration(
+                        apiURL: standIn.url, token: standIn.token, serverUUID: standIn.serverUUID, requestTimeout: clientTimeout,
+                        retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(20))
+                    ),
+                    logger: Logger(label: "lifecycle-tests")
+                )
+                let lifecycle = ContainerLifecycle(
+                    store: store, orchestrator: CoolifyOrchestrator(client: client), renderer: CoolifyTestCompose(), shell: nil,
+                    settings: LifecycleSettings(quotaPerWorkspace: quota, sshConfigured: sshConfigured),
+                    clock: clock, logger: Logger(label: "lifecycle-tests")
+                )
+                let reconciler = Reconciler(lifecycle: lifecycle, reachability: ServerReachability(), interval: .milliseconds(10))
+                try await body(LifecycleFixture(store: store, standIn: standIn, clock: clock, lifecycle: lifecycle, reconciler: reconciler))
+            }
+        }
+    }
+
+    /// A migrated store of its own: the reconciler scans every row, so tests must not see each other's.
+    static func withIsolatedStore(_ backend: StoreBackend, _ body: (any LifecycleStore) async throws -> Void) async throws {
+        switch backend {
+        case .sqlite:
+            try await backend.withStore { store in try await body(try #require(store as? any LifecycleStore)) }
+        case .postgres:
+            try await PostgresTestServer.withFreshDatabase { database in
+                try await PostgresTestServer.withStore(database: database) { store in
+                    try await store.migrate()
+                    try await body(store)
+                }
+            }
+        }
+    }
+
+    /// An ensure request for a new project of the fixture's workspace.
+    func request(_ project: ProjectID = uniqueProject(), slug: String = "app", start: Bool = true) -> EnsureRequest {
+        EnsureRequest(workspace: self.workspace, project: project, slug: ProjectSlug(trusted: slug), start: start)
+    }
+
+    /// The row of `project`, which must exist.
+    func record(_ project: ProjectID) async throws -> ContainerRecord {
+        try #require(try await self.store.container(project))
+    }
+
+    /// The project's service uuid, which must be recorded.
+    func service(_ project: ProjectID) async throws -> String {
+        try #require(try await self.record(project).serviceUUID?.rawValue)
+    }
+
+    /// How many services were created.
+    func creates() async -> Int {
+        await self.standIn.count("POST", "/services")
+    }
+}

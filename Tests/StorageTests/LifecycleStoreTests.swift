@@ -1,0 +1,55 @@
+import Foundation
+import GatewayCore
+import Testing
+
+/// The lifecycle's store operations, run unchanged against SQLite and PostgreSQL.
+@Suite("Lifecycle store")
+struct LifecycleStoreTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("diagnostics round-trip; a row is found by its service uuid", arguments: StoreBackend.allCases)
+    func diagnostics(backend: StoreBackend) async throws {
+        try await LifecycleFixture.withIsolatedStore(backend) { store throws in
+            let project = uniqueProject()
+            #expect(try await store.diagnostics(project) == ContainerDiagnostics())
+            _ = try await store.reserveContainer(
+                ContainerReservation(projectID: project, workspace: uniqueWorkspace(), projectSlug: ProjectSlug(trusted: "app"), image: "i"),
+                at: self.now
+            )
+            let diagnostics = ContainerDiagnostics(blockedReason: "coolify_deploy_failed", coolifyStatus: "degraded:unhealthy")
+            try await store.setDiagnostics(diagnostics, for: project)
+            #expect(try await store.diagnostics(project) == diagnostics)
+            try await store.setDiagnostics(ContainerDiagnostics(), for: project)
+            #expect(try await store.diagnostics(project) == ContainerDiagnostics())
+            let uuid = ServiceUUID(trusted: "svc" + project.rawValue.lowercased().replacingOccurrences(of: "_", with: ""))
+            #expect(try await store.container(service: uuid) == nil)
+            _ = try await store.recordServiceUUID(uuid, for: project)
+            #expect(try await store.container(service: uuid)?.projectID == project)
+            try await store.recordDeployment(CoolifyDeployment(applicationUUID: "app1", deploymentUUID: nil, succeeded: false, receivedAt: self.now))
+        }
+    }
+
+    @Test("a delivery digest is claimed once within its TTL, and again after it expired", arguments: StoreBackend.allCases)
+    func claimDelivery(backend: StoreBackend) async throws {
+        try await LifecycleFixture.withIsolatedStore(backend) { store throws in
+            let digest = UUID().uuidString
+            #expect(try await store.claimDelivery(digest: digest, at: self.now, ttl: .seconds(60)))
+            #expect(try await !store.claimDelivery(digest: digest, at: self.now.addingTimeInterval(59), ttl: .seconds(60)))
+            #expect(try await store.claimDelivery(digest: digest, at: self.now.addingTimeInterval(61), ttl: .seconds(60)))
+        }
+    }
+
+    @Test("the reconciler lock admits one holder at a time on PostgreSQL; SQLite always runs the body")
+    func reconcilerLock() async throws {
+        try await LifecycleFixture.withIsolatedStore(.postgres) { store throws in
+            let inner = try await store.withReconcilerLock {
+                try await store.withReconcilerLock { "second" }
+            }
+            #expect(inner == .some(nil))
+            #expect(try await store.withReconcilerLock { "again" } == "again")
+        }
+        try await LifecycleFixture.withIsolatedStore(.sqlite) { store throws in
+            #expect(try await store.withReconcilerLock { 1 } == 1)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+# Starts a throwaway OpenSSH server on 127.0.0.1 (its own config, host key and authorised client
+# key in a temporary directory) that lets an unprivileged test user in, with the project's
+# `docker` stand-in first on that user's remote PATH, and exports the VIBN_TEST_SSH_* variables
+# the tests read. Sourced by scripts/test and scripts/bench-exec (after scripts/lib/postgres.sh,
+# whose free_port it uses). Needs root: sshd must switch to the test user.
+
+SSHD_DIR=""
+SSHD_TEST_USER=vibn-ssh-test
+
+start_sshd() {
+  SSHD_DIR=$1
+  local port user=$SSHD_TEST_USER
+  mkdir -p "$SSHD_DIR/bin" "$SSHD_DIR/containers"
+  chmod 755 "$SSHD_DIR" "$SSHD_DIR/bin"
+  # A plain /bin/sh account (no profile to run); '*' unlocks key logins with UsePAM no.
+  id -u "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/sh "$user"
+  usermod -p '*' -s /bin/sh "$user"
+  chown "$user" "$SSHD_DIR/containers"
+  # The stand-in bind-mounts a container's directory here; a real container has it in its image.
+  [ -d /workspace ] || install -d -m 755 /workspace
+  install -d -m 755 /run/sshd
+  install -m 755 "$root/Tests/GatewayTestSupport/Stand-ins/docker" "$SSHD_DIR/bin/docker"
+  ssh-keygen -q -t ed25519 -N '' -C vibn-test-host -f "$SSHD_DIR/host_key"
+  ssh-keygen -q -t ed25519 -N '' -C vibn-test-client -f "$SSHD_DIR/client_key"
+  cp "$SSHD_DIR/client_key.pub" "$SSHD_DIR/authorized_keys"
+  chmod 644 "$SSHD_DIR/authorized_keys"
+  port=$(free_port)
+  cat >"$SSHD_DIR/sshd_config" <<CONFIG
+Port $port
+ListenAddress 127.0.0.1
+HostKey $SSHD_DIR/host_key
+PidFile $SSHD_DIR/sshd.pid
+AuthorizedKeysFile $SSHD_DIR/authorized_keys
+AllowUsers $user
+PermitRootLogin no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+MaxSessions 64
+MaxStartups 64:30:128
+SetEnv PATH=$SSHD_DIR/bin:/usr/local/bin:/usr/bin:/bin VIBN_DOCKER_STANDIN_ROOT=$SSHD_DIR/containers
+LogLevel ERROR
+CONFIG
+  /usr/sbin/sshd -f "$SSHD_DIR/sshd_config" -E "$SSHD_DIR/sshd.log"
+  local _
+  for _ in $(seq 1 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null && break
+    sleep 0.05
+  done
+  export VIBN_TEST_SSH_HOST=127.0.0.1 VIBN_TEST_SSH_PORT=$port VIBN_TEST_SSH_USER=$user
+  VIBN_TEST_SSH_KEY_B64=$(base64 -w0 "$SSHD_DIR/client_key")
+  VIBN_TEST_SSH_KNOWN_HOSTS="[127.0.0.1]:$port $(cut -d' ' -f1,2 "$SSHD_DIR/host_key.pub")"
+  VIBN_TEST_DOCKER_ROOT=$SSHD_DIR/containers
+  export VIBN_TEST_SSH_KEY_B64 VIBN_TEST_SSH_KNOWN_HOSTS VIBN_TEST_DOCKER_ROOT
+  echo "scripts/lib/sshd.sh: sshd on 127.0.0.1:$port (user $user)"
+}
+
+stop_sshd() {
+  if [ -n "$SSHD_DIR" ] && [ -f "$SSHD_DIR/sshd.pid" ]; then
+    local pid
+    pid=$(cat "$SSHD_DIR/sshd.pid")
+    # Its per-connection children first, so no client's multiplexed master outlives the tests.
+    pkill -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+  fi
+}
