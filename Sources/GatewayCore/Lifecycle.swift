@@ -43,7 +43,7 @@ public typealias SaveWork = @Sendable (ContainerRecord) async throws -> Void
 /// Safe under concurrency: the row is reserved (insert-if-absent) before the orchestrator is called, and every
 /// state change is a compare-and-set, so concurrent callers and replicas create at most one service per project.
 public struct ContainerLifecycle: Sendable {
-    public let store: any LifecycleStore
+    public let store: any GatewayStore
     public let orchestrator: any Orchestrator
     public let renderer: any ComposeRenderer
     /// The exec port for the cheap liveness probe; nil when SSH is not configured.
@@ -54,7 +54,7 @@ public struct ContainerLifecycle: Sendable {
     public let logger: Logger
 
     public init(
-        store: any LifecycleStore,
+        store: any GatewayStore,
         orchestrator: any Orchestrator,
         renderer: any ComposeRenderer,
         shell: (any ContainerShell)?,

@@ -3,10 +3,10 @@ import Foundation
 /// Answers which container a workspace's project has, enforcing tenant isolation:
 /// a project belongs to the workspace that first registered it, and is invisible from any other.
 public struct ProjectDirectory: Sendable {
-    public let store: any Store
+    public let store: any GatewayStore
     public let clock: any WallClock
 
-    public init(store: any Store, clock: any WallClock = SystemClock()) {
+    public init(store: any GatewayStore, clock: any WallClock = SystemClock()) {
         self.store = store
         self.clock = clock
     }
@@ -28,7 +28,11 @@ public struct ProjectDirectory: Sendable {
     }
 
     /// The plain status object of a recorded container: the one place every status answer is built from.
+    /// `previews` lists the project's dev servers that are starting or running, with their preview URLs.
     public func status(of record: ContainerRecord) async throws -> ContainerStatus {
-        ContainerStatus(record: record, now: self.clock.now)
+        let previews = try await self.store.devServers(project: record.projectID)
+            .filter(\.state.isLive)
+            .map { ContainerStatus.Preview(slot: $0.port.slot, port: $0.port.number, url: $0.previewURL, state: $0.state) }
+        return ContainerStatus(record: record, now: self.clock.now, previews: previews)
     }
 }

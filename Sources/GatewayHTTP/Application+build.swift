@@ -6,7 +6,7 @@ import ServiceLifecycle
 
 /// Everything the HTTP layer needs, wired by the executable.
 public struct GatewayDependencies: Sendable {
-    public var store: any Store
+    public var store: any GatewayStore
     public var clock: any WallClock
     /// The bearer token for `/v1`; nil leaves `/v1` open (only allowed on loopback).
     public var apiToken: String?
@@ -25,7 +25,7 @@ public struct GatewayDependencies: Sendable {
     public var webhookQueue: WebhookQueue
 
     public init(
-        store: any Store,
+        store: any GatewayStore,
         clock: any WallClock = SystemClock(),
         apiToken: String?,
         readinessTimeout: Duration = .seconds(2),

@@ -72,7 +72,7 @@ struct ResolvedCoolify {
 
     /// The container lifecycle on Coolify.
     func makeLifecycle(
-        store: any LifecycleStore, renderer: any ComposeRenderer, shell: (any ContainerShell)?, image: String, logger: Logger
+        store: any GatewayStore, renderer: any ComposeRenderer, shell: (any ContainerShell)?, image: String, logger: Logger
     ) -> ContainerLifecycle {
         ContainerLifecycle(
             store: store,

@@ -13,13 +13,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try self.logOptions.bootstrap(label: "vibn-gateway.migrate")
-        let (store, service) = try await self.storeOptions.makeStore(logger: logger)
-        let applied = try await withThrowingTaskGroup(of: Void.self) { group in
-            if let service { group.addTask { try await service.run() } }
-            defer { group.cancelAll() }
-            return try await store.migrate()
-        }
-        if let sqlite = store as? SQLiteStore { try await sqlite.close() }
+        let applied = try await self.storeOptions.withStore(logger: logger) { store in try await store.migrate() }
         print(applied.isEmpty ? "Schema is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", ")).")
     }
 }

@@ -44,11 +44,16 @@ struct PreviewOptions: ParsableArguments {
 
     // MARK: Resolved settings
 
+    /// The dev container image, for the compose document and the container rows.
+    var image: String {
+        Setting.string(self.devImage, env: "VIBN_DEV_IMAGE", default: LifecycleSettings.defaultImage)
+    }
+
     /// The compose template, loaded and proven to render a valid document.
     /// - Throws: When the template is missing or broken, or a setting is malformed; the message names the problem.
     func composeTemplate() throws -> ComposeTemplate {
         let settings = try ComposeSettings(
-            image: Setting.string(self.devImage, env: "VIBN_DEV_IMAGE", default: "vibn-dev:latest"),
+            image: self.image,
             cpuLimit: Setting.string(self.devCpuLimit, env: "VIBN_DEV_CPU_LIMIT", default: "1"),
             memoryLimit: Setting.string(self.devMemLimit, env: "VIBN_DEV_MEM_LIMIT", default: "1g")
         )
@@ -100,12 +105,9 @@ struct PreviewOptions: ParsableArguments {
 
 extension PreviewOptions {
     /// The service that publishes preview routes from `store` to the dynamic directory and the HTTP provider.
-    func makePublisher(store: any Store, logger: Logger) throws -> TraefikConfigPublisher {
-        guard let devServers = store as? any DevServerStore else {
-            throw ValidationError("the configured store does not keep dev servers")
-        }
-        return TraefikConfigPublisher(
-            store: devServers, builder: try self.traefikBuilder(), directory: self.dynamicDirectory, logger: logger
+    func makePublisher(store: any GatewayStore, logger: Logger) throws -> TraefikConfigPublisher {
+        TraefikConfigPublisher(
+            store: store, builder: try self.traefikBuilder(), directory: self.dynamicDirectory, logger: logger
         )
     }
 }

@@ -33,6 +33,7 @@ struct RenderCompose: AsyncParsableCommand {
         let template = try self.previewOptions.composeTemplate()
         let logger = try self.logOptions.bootstrap(label: "vibn-gateway.render")
         let token = try await self.storeOptions.withStore(logger: logger) { store in
+            try await store.migrate()
             let record = try await ProjectDirectory(store: store).container(workspace: workspace, project: project)
             guard record != nil else { return PreviewToken.random() }
             return try await store.ensurePreviewToken(project, candidate: .random()) ?? .random()
@@ -56,26 +57,9 @@ struct RenderTraefik: AsyncParsableCommand {
         let builder = try self.previewOptions.traefikBuilder()
         let logger = try self.logOptions.bootstrap(label: "vibn-gateway.render")
         let previews = try await self.storeOptions.withStore(logger: logger) { store in
-            guard let devServers = store as? any DevServerStore else {
-                throw ValidationError("the configured store does not keep dev servers")
-            }
-            return try await devServers.livePreviews()
+            try await store.migrate()
+            return try await store.livePreviews()
         }
         print(try builder.yaml(builder.configuration(for: previews)), terminator: "")
-    }
-}
-
-extension StoreOptions {
-    /// Runs `body` with the migrated store (and its PostgreSQL pool running), then releases it.
-    func withStore<T: Sendable>(logger: Logger, _ body: (any Store) async throws -> T) async throws -> T {
-        let (store, service) = try await self.makeStore(logger: logger)
-        let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            if let service { group.addTask { try await service.run() } }
-            defer { group.cancelAll() }
-            try await store.migrate()
-            return try await body(store)
-        }
-        if let sqlite = store as? SQLiteStore { try await sqlite.close() }
-        return result
     }
 }

@@ -48,14 +48,27 @@ struct Serve: AsyncParsableCommand {
         // A broken compose template or preview setting stops the start here, with a message naming it.
         let composeTemplate = try self.previewOptions.composeTemplate()
         let coolify = try self.coolifyOptions.resolve(logger: logger)
-        let (store, storeService) = try await self.storeOptions.makeStore(logger: logger)
-        let previewRoutes = try self.previewOptions.makePublisher(store: store, logger: logger)
         let shell = try self.sshOptions.makeShell(logger: logger)
-        let lifecycle = try coolify.map { coolify in
-            guard let lifecycleStore = store as? any LifecycleStore else { throw ValidationError("the store does not support the lifecycle") }
-            return coolify.makeLifecycle(
-                store: lifecycleStore, renderer: composeTemplate, shell: shell,
-                image: Setting.string(self.previewOptions.devImage, env: "VIBN_DEV_IMAGE", default: LifecycleSettings.defaultImage),
+        let (store, storeService) = try await self.storeOptions.makeStore(logger: logger)
+        try await StoreOptions.releasing(store) {
+            try await self.serve(
+                store: store, storeService: storeService, host: host, port: port, token: token,
+                composeTemplate: composeTemplate, coolify: coolify, shell: shell, logger: logger
+            )
+        }
+        await shell?.close()
+    }
+
+    /// Builds the application on the opened store and runs it until a shutdown signal.
+    func serve(
+        store: any GatewayStore, storeService: PostgresStore?, host: String, port: Int, token: String?,
+        composeTemplate: any ComposeRenderer, coolify: ResolvedCoolify?, shell: SSHExec?, logger: Logger
+    ) async throws {
+        let previewRoutes = try self.previewOptions.makePublisher(store: store, logger: logger)
+        let lifecycle = coolify.map { coolify in
+            coolify.makeLifecycle(
+                store: store, renderer: composeTemplate, shell: shell,
+                image: self.previewOptions.image,
                 logger: logger
             )
         }
@@ -68,15 +81,15 @@ struct Serve: AsyncParsableCommand {
             GatewayDependencies(
                 store: store, apiToken: token, shell: shell,
                 previewRoutes: previewRoutes, traefikProviderToken: self.previewOptions.providerToken,
-                lifecycle: lifecycle, coolifyWebhookSecret: self.coolifyOptions.webhookSecret, webhookQueue: webhookQueue
+                // Webhooks are accepted only when something drains them: without Coolify the route answers 404.
+                lifecycle: lifecycle, coolifyWebhookSecret: lifecycle == nil ? nil : self.coolifyOptions.webhookSecret,
+                webhookQueue: webhookQueue
             ),
             configuration: .init(address: .hostname(host, port: port), serverName: "vibn-gateway"),
             services: (storeService.map { [$0] } ?? []) + [previewRoutes] + lifecycleServices,
             logger: logger
         )
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        await shell?.close()
-        if let sqlite = store as? SQLiteStore { try await sqlite.close() }
     }
 
     /// Whether `host` is a loopback address.

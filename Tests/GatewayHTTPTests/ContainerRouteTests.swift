@@ -25,7 +25,7 @@ struct ContainerRouteTests {
         }
     }
 
-    @Test("a recorded container answers from the store; another workspace gets 404")
+    @Test("a recorded container answers from the store with its live previews; another workspace gets 404")
     func recorded() async throws {
         let app = try await TestApp.make()
         let project = try ProjectID(validating: "proj_2")
@@ -39,6 +39,14 @@ struct ContainerRouteTests {
         )
         _ = try await app.store.recordServiceUUID(ServiceUUID(validating: "svc123"), for: project)
         _ = try await app.store.transitionContainer(project, from: .provisioning, to: .running, at: created)
+        for (port, state) in [(3001, DevServerState.running), (3000, .starting), (3002, .stopped)] {
+            let server = DevServerRecord(
+                id: .random(), projectID: project, workspace: WorkspaceSlug(trusted: "acme"), name: "web", command: "npm run dev",
+                port: try PreviewPort(validating: port), pid: nil, previewURL: "https://preview-\(port - 3000).example",
+                state: state, startedAt: created, stoppedAt: state == .stopped ? created : nil
+            )
+            try await app.store.insertDevServer(server)
+        }
         try await app.test { client in
             try await client.execute(
                 uri: "/v1/workspaces/acme/projects/proj_2/container", method: .get, headers: TestApp.authorized
@@ -49,6 +57,12 @@ struct ContainerRouteTests {
                 #expect(json["state"] as? String == "running")
                 #expect(json["serviceUuid"] as? String == "svc123")
                 #expect((json["ageSeconds"] as? Int ?? 0) >= 90)
+                // Live dev servers only (the stopped one on 3002 is left out), by port.
+                let previews = try #require(json["previews"] as? [[String: Any]])
+                #expect(previews.map { $0["port"] as? Int } == [3000, 3001])
+                #expect(previews.map { $0["slot"] as? Int } == [0, 1])
+                #expect(previews.map { $0["state"] as? String } == ["starting", "running"])
+                #expect(previews.first?["url"] as? String == "https://preview-0.example")
             }
             try await client.execute(
                 uri: "/v1/workspaces/other/projects/proj_2/container", method: .get, headers: TestApp.authorized

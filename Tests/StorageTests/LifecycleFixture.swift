@@ -8,7 +8,7 @@ import Testing
 
 /// A container lifecycle on a store backend and a Coolify stand-in, with a clock the test moves.
 struct LifecycleFixture: Sendable {
-    let store: any LifecycleStore
+    let store: any GatewayStore
     let standIn: CoolifyStandIn
     let clock: CoolifyTestClock
     let lifecycle: ContainerLifecycle
@@ -45,10 +45,10 @@ struct LifecycleFixture: Sendable {
     }
 
     /// A migrated store of its own: the reconciler scans every row, so tests must not see each other's.
-    static func withIsolatedStore(_ backend: StoreBackend, _ body: (any LifecycleStore) async throws -> Void) async throws {
+    static func withIsolatedStore(_ backend: StoreBackend, _ body: (any GatewayStore) async throws -> Void) async throws {
         switch backend {
         case .sqlite:
-            try await backend.withStore { store in try await body(try #require(store as? any LifecycleStore)) }
+            try await backend.withStore { store in try await body(store) }
         case .postgres:
             try await PostgresTestServer.withFreshDatabase { database in
                 try await PostgresTestServer.withStore(database: database) { store in

@@ -15,7 +15,7 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible {
     static let logger = Logger(label: "store-tests")
 
     /// Runs `body` with a migrated store of this backend, then releases it.
-    func withStore(_ body: (any Store) async throws -> Void) async throws {
+    func withStore(_ body: (any GatewayStore) async throws -> Void) async throws {
         switch self {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("vibn-store-\(UUID().uuidString).sqlite").path
