@@ -65,6 +65,9 @@ struct Serve: AsyncParsableCommand {
         composeTemplate: any ComposeRenderer, coolify: ResolvedCoolify?, shell: SSHExec?, logger: Logger
     ) async throws {
         let previewRoutes = try self.previewOptions.makePublisher(store: store, logger: logger)
+        // Every state change made through this gateway reaches Traefik's file at once (other replicas' within
+        // the publisher's periodic refresh).
+        let store = ObservedStore(store) { _ in previewRoutes.previewsChanged() }
         let lifecycle = coolify.map { coolify in
             coolify.makeLifecycle(
                 store: store, renderer: composeTemplate, shell: shell,
