@@ -26,15 +26,13 @@ public struct TraefikConfigBuilder: Sendable {
     public func configuration(for previews: [LivePreview]) -> TraefikDynamicConfiguration {
         var routers: [String: TraefikDynamicConfiguration.Router] = [:]
         var services: [String: TraefikDynamicConfiguration.Service] = [:]
+        routers.reserveCapacity(previews.count)
+        services.reserveCapacity(previews.count)
+        let tls = self.routing.certResolver.map { TraefikDynamicConfiguration.RouterTLS(certResolver: $0) }
         for preview in previews {
             let name = self.routing.routeName(slug: preview.projectSlug, token: preview.previewToken, port: preview.port)
             let host = self.routing.host(slug: preview.projectSlug, token: preview.previewToken, port: preview.port)
-            routers[name] = .init(
-                entryPoints: self.routing.entryPoints,
-                rule: "Host(`\(host)`)",
-                service: name,
-                tls: self.routing.certResolver.map { .init(certResolver: $0) }
-            )
+            routers[name] = .init(entryPoints: self.routing.entryPoints, rule: "Host(`\(host)`)", service: name, tls: tls)
             let url = self.routing.upstreamURL(service: preview.serviceUUID, port: preview.port)
             services[name] = .init(loadBalancer: .init(passHostHeader: true, servers: [.init(url: url)]))
         }
@@ -46,44 +44,109 @@ public struct TraefikConfigBuilder: Sendable {
 
     // MARK: Encoding
 
+    /// Documents up to this size are also decoded back and compared; larger ones get ``TraefikDocumentCheck/structure(of:)``.
+    static let decodeBackLimit = 64 * 1024
+
     /// The configuration as compact JSON with sorted keys (deterministic; JSON is also YAML for the file provider).
+    ///
+    /// Why a large document is not decoded back (that cost a third of rendering 10,000 routes): every string in it
+    /// comes from a validated identifier (`ProjectSlug`, `PreviewToken`, `PreviewPort`, `ServiceUUID`) or from
+    /// settings validated in `PreviewRouting` and ``init(routing:defaultCertificate:)``, none of which admits `{`, a
+    /// quote, a backslash or a control character; JSONEncoder escapes strings and encodes these types' fields only
+    /// as strings, booleans, arrays and objects, so the bytes are valid JSON by construction. What remains is checked
+    /// on every document in one linear pass: no `{{` (Go templates), and balanced, well-formed structure (a truncated
+    /// or corrupted buffer fails). Small documents, including every test fixture, are still decoded back.
     public func json(_ configuration: TraefikDynamicConfiguration) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(configuration)
-        try Self.check(data, expected: configuration) { try JSONDecoder().decode(TraefikDynamicConfiguration.self, from: data) }
+        try TraefikDocumentCheck.structure(of: data)
+        if data.count <= Self.decodeBackLimit {
+            try TraefikDocumentCheck.roundTrip(expected: configuration) { try JSONDecoder().decode(TraefikDynamicConfiguration.self, from: data) }
+        }
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// The configuration as YAML with sorted keys (Yams; meant for people and the HTTP provider's YAML form).
+    /// The configuration as YAML with sorted keys (Yams; meant for people and the HTTP provider's YAML form), decoded back to check it.
     public func yaml(_ configuration: TraefikDynamicConfiguration) throws -> String {
         let encoder = YAMLEncoder()
         encoder.options.sortKeys = true
         let text = try encoder.encode(configuration)
-        try Self.check(text.utf8, expected: configuration) { try YAMLDecoder().decode(TraefikDynamicConfiguration.self, from: text) }
+        try TraefikDocumentCheck.noTemplates(text.utf8)
+        try TraefikDocumentCheck.roundTrip(expected: configuration) { try YAMLDecoder().decode(TraefikDynamicConfiguration.self, from: text) }
         return text
-    }
-
-    /// Refuses a document Traefik would reject: one with `{{` (Go templates), or one that does not decode back to `expected`.
-    static func check(
-        _ bytes: some Sequence<UInt8>, expected: TraefikDynamicConfiguration, decode: () throws -> TraefikDynamicConfiguration
-    ) throws {
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte == 0x7B, previous == 0x7B {
-                throw PreviewConfigError.invalidDocument("the Traefik configuration contains '{{', which Traefik's Go templates reject")
-            }
-            previous = byte
-        }
-        guard try decode() == expected else {
-            throw PreviewConfigError.invalidDocument("the Traefik configuration does not decode back to what was encoded")
-        }
     }
 
     static func isSafePath(_ raw: String) -> Bool {
         !raw.isEmpty && raw.utf8.count <= 1024 && raw.utf8.allSatisfy {
             ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || [0x2E, 0x5F, 0x2D, 0x2F].contains($0)
         }
+    }
+}
+
+// MARK: - Checks
+
+/// The checks a Traefik document passes before it is served or written: a single file Traefik cannot parse
+/// freezes its whole watched directory.
+enum TraefikDocumentCheck {
+    /// Refuses `{{` anywhere: Traefik's file provider runs every file through Go templates.
+    static func noTemplates(_ bytes: some Sequence<UInt8>) throws {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == 0x7B, previous == 0x7B { throw Self.templates }
+            previous = byte
+        }
+    }
+
+    /// One linear pass over compact JSON: no `{{`; every string closed and free of raw control bytes; brackets
+    /// balanced and matched; exactly one top-level object with nothing after it.
+    static func structure(of data: Data) throws {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            guard bytes.first == 0x7B else { throw Self.malformed("it does not start with '{'") }
+            var closers: [UInt8] = []
+            var inString = false, escaped = false, closed = false
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 0x7B, previous == 0x7B { throw Self.templates }
+                previous = byte
+                if closed { throw Self.malformed("bytes follow the top-level object") }
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if byte == 0x5C {
+                        escaped = true
+                    } else if byte == 0x22 {
+                        inString = false
+                    } else if byte < 0x20 {
+                        throw Self.malformed("a string holds a raw control character")
+                    }
+                    continue
+                }
+                switch byte {
+                case 0x22: inString = true
+                case 0x7B: closers.append(0x7D)
+                case 0x5B: closers.append(0x5D)
+                case 0x7D, 0x5D:
+                    guard closers.popLast() == byte else { throw Self.malformed("a bracket is unbalanced") }
+                    closed = closers.isEmpty
+                default: break
+                }
+            }
+            guard closed, !inString else { throw Self.malformed("it is truncated") }
+        }
+    }
+
+    /// Refuses a document whose decoded form differs from what was encoded.
+    static func roundTrip(expected: TraefikDynamicConfiguration, decode: () throws -> TraefikDynamicConfiguration) throws {
+        guard try decode() == expected else {
+            throw PreviewConfigError.invalidDocument("the Traefik configuration does not decode back to what was encoded")
+        }
+    }
+
+    static let templates = PreviewConfigError.invalidDocument("the Traefik configuration contains '{{', which Traefik's Go templates reject")
+
+    static func malformed(_ reason: String) -> PreviewConfigError {
+        .invalidDocument("the Traefik configuration is not well-formed JSON: \(reason)")
     }
 }
 

@@ -17,6 +17,7 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
     let logger: Logger
     nonisolated let signals: AsyncStream<Void>
     nonisolated let signal: AsyncStream<Void>.Continuation
+    private var previews: [LivePreview]?
     private var document: PreviewRoutesDocument?
     private var configuration: TraefikDynamicConfiguration?
     private var yamlCache: (yaml: String, version: String)?
@@ -71,9 +72,13 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
     /// - Returns: Whether the file was written.
     @discardableResult
     public func refresh() async throws -> Bool {
-        let configuration = try self.builder.configuration(for: try await self.store.livePreviews())
-        if configuration != self.configuration || self.document == nil {
+        let previews = try await self.store.livePreviews()
+        // The inputs are the cache key: an unchanged live-preview set is neither rebuilt nor re-encoded (at 10,000
+        // routes that is most of a refresh); the file is still compared below, so a removed or edited file comes back.
+        if previews != self.previews || self.document == nil {
+            let configuration = self.builder.configuration(for: previews)
             let json = try self.builder.json(configuration)
+            self.previews = previews
             self.configuration = configuration
             self.document = PreviewRoutesDocument(json: json, version: FNV1a.hex(json))
         }

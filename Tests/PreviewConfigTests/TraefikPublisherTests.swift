@@ -60,6 +60,30 @@ struct TraefikPublisherTests {
         }
     }
 
+    @Test("an unchanged preview set keeps its document and version, yet a removed or edited file is written again")
+    func unchangedPreviews() async throws {
+        try await Fixtures.withStore { folder, store in
+            let dynamic = folder.appendingPathComponent("dynamic")
+            let file = dynamic.appendingPathComponent(TraefikConfigPublisher.fileName)
+            let publisher = try Self.publisher(store, directory: dynamic)
+            _ = try await Self.seedPreview(store)
+            #expect(try await publisher.refresh())
+            let document = try await publisher.currentDocument()
+
+            try FileManager.default.removeItem(at: file)
+            #expect(try await publisher.refresh())
+            #expect(try String(contentsOf: file, encoding: .utf8) == document.json)
+            try "{}\n".write(to: file, atomically: true, encoding: .utf8)
+            #expect(try await publisher.refresh())
+            #expect(try String(contentsOf: file, encoding: .utf8) == document.json)
+            #expect(try await publisher.currentDocument() == document)
+
+            _ = try await Self.seedPreview(store, project: "proj_2", slug: "blog")
+            #expect(try await publisher.refresh())
+            #expect(try await publisher.currentDocument().version != document.version)
+        }
+    }
+
     @Test("as a service it publishes after one interval, on a signal at once, and picks up store changes by itself")
     func service() async throws {
         try await Fixtures.withStore { folder, store in
