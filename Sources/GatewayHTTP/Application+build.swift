@@ -71,6 +71,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         .addRoutes(to: v1)
     let execService = ExecService(directory: directory, shell: dependencies.shell)
     ExecController(service: execService).addRoutes(to: v1)
+    AutosaveController(autosave: Autosave(directory: directory, shell: dependencies.shell)).addRoutes(to: v1)
     FilesController(service: execService).addRoutes(to: v1)
     if let previewRoutes = dependencies.previewRoutes {
         TraefikController(source: previewRoutes, token: dependencies.traefikProviderToken ?? dependencies.apiToken).addRoutes(to: v1)

@@ -12,7 +12,7 @@ struct Migration: Sendable {
 
 enum Migrations {
     /// Every migration, oldest first. Append only: never edit one that has shipped.
-    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken, lifecycle]
+    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken, lifecycle, autosaveOutcome]
 
     static let seedTables = Migration(
         version: 1,
@@ -111,6 +111,20 @@ enum Migrations {
               id INTEGER PRIMARY KEY AUTOINCREMENT, application_uuid TEXT NOT NULL, deployment_uuid TEXT, project_id TEXT,
               succeeded INTEGER NOT NULL, received_at REAL NOT NULL )
             """,
+        ]
+    )
+
+    static let autosaveOutcome = Migration(
+        version: 4,
+        name: "fs_dev_autosaves.commit_sha and ok",
+        postgres: [
+            "ALTER TABLE fs_dev_autosaves ADD COLUMN IF NOT EXISTS commit_sha TEXT",
+            // The seed recorded only attempts it believed pushed, so existing rows count as pushed.
+            "ALTER TABLE fs_dev_autosaves ADD COLUMN IF NOT EXISTS ok BOOLEAN NOT NULL DEFAULT TRUE",
+        ],
+        sqlite: [
+            "ALTER TABLE fs_dev_autosaves ADD COLUMN commit_sha TEXT",
+            "ALTER TABLE fs_dev_autosaves ADD COLUMN ok INTEGER NOT NULL DEFAULT 1",
         ]
     )
 

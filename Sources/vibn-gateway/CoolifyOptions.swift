@@ -70,7 +70,7 @@ struct ResolvedCoolify {
     let quota: Int
     let allowWithoutSSH: Bool
 
-    /// The container lifecycle on Coolify.
+    /// The container lifecycle on Coolify, autosaving each running container before it is suspended.
     func makeLifecycle(
         store: any GatewayStore, renderer: any ComposeRenderer, shell: (any ContainerShell)?, image: String, logger: Logger
     ) -> ContainerLifecycle {
@@ -82,6 +82,7 @@ struct ResolvedCoolify {
             settings: LifecycleSettings(
                 quotaPerWorkspace: self.quota, image: image, sshConfigured: shell != nil, allowWithoutSSH: self.allowWithoutSSH
             ),
+            saveWork: Autosave(directory: ProjectDirectory(store: store), shell: shell).saveBeforeSuspend(logger: logger),
             logger: logger
         )
     }

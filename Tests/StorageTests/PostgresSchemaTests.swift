@@ -25,6 +25,8 @@ struct PostgresSchemaTests {
         "fs_dev_autosaves": [
             "id bigint NO nextval('fs_dev_autosaves_id_seq'::regclass)", "project_id text NO -", "workspace text NO -",
             "repo text NO -", "output text YES -", "code integer YES -", "pushed_at timestamp with time zone NO now()",
+            // Added by migration 4.
+            "commit_sha text YES -", "ok boolean NO true",
         ],
     ]
 
@@ -37,7 +39,7 @@ struct PostgresSchemaTests {
     func migrateTwiceLeavesSeedTables() async throws {
         try await PostgresTestServer.withFreshDatabase { database in
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3])
+                #expect(try await store.migrate() == [1, 2, 3, 4])
                 #expect(try await store.migrate() == [])
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
@@ -61,7 +63,7 @@ struct PostgresSchemaTests {
                     """)
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3])
+                #expect(try await store.migrate() == [1, 2, 3, 4])
                 let row = try #require(try await store.container(ProjectID(validating: "proj_Legacy-1")))
                 #expect(row.workspace.rawValue == "acme")
                 #expect(row.serviceUUID?.rawValue == "oldservice123")
@@ -82,7 +84,7 @@ struct PostgresSchemaTests {
                     async let a = first.migrate()
                     async let b = second.migrate()
                     let applied = try await [a, b]
-                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3])
+                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4])
                 }
             }
         }
