@@ -41,7 +41,7 @@ struct SSHConnectionTests {
         }
     }
 
-    @Test("sshd down: a clear ssh_unreachable error, quickly")
+    @Test("sshd down: a clear ssh_unreachable error, not a hang")
     func sshdDown() async throws {
         let peer = try SSHTestPeer.require()
         let closedPort = try Self.closedPort()
@@ -53,7 +53,9 @@ struct SSHConnectionTests {
             }
             #expect(error?.code == "ssh_unreachable")
             #expect(error?.message.contains("Connection refused") == true)
-            #expect(clock.now - started < .seconds(3))
+            // Not a speed check (that is the benchmark's job): a refused connection must fail long before the
+            // exec's own 60 s timeout would end a hang, even on a loaded 2-core CI machine.
+            #expect(clock.now - started < .seconds(20))
         }
     }
 
