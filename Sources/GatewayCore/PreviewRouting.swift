@@ -65,10 +65,28 @@ public struct PreviewRouting: Sendable, Equatable {
     }
 
     /// The URL Traefik forwards a preview slot to.
+    ///
+    /// One scan of the pattern (called once per route; `replacingOccurrences` twice measured ~20% of building
+    /// 10,000 routes). A valid pattern has no `{` outside its placeholders, so this equals replacing each in turn.
     public func upstreamURL(service: ServiceUUID, port: PreviewPort) -> String {
-        self.upstreamPattern
-            .replacingOccurrences(of: "{serviceUuid}", with: service.rawValue)
-            .replacingOccurrences(of: "{port}", with: port.description)
+        var url = ""
+        var rest = Substring(self.upstreamPattern)
+        while let open = rest.firstIndex(of: "{") {
+            url += rest[..<open]
+            rest = rest[open...]
+            if rest.hasPrefix("{serviceUuid}") {
+                url += service.rawValue
+                rest = rest.dropFirst("{serviceUuid}".count)
+            } else if rest.hasPrefix("{port}") {
+                url += port.description
+                rest = rest.dropFirst("{port}".count)
+            } else {
+                url += "{"
+                rest = rest.dropFirst()
+            }
+        }
+        url += rest
+        return url
     }
 
     // MARK: Validation

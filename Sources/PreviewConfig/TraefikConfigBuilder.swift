@@ -47,24 +47,24 @@ public struct TraefikConfigBuilder: Sendable {
     /// Documents up to this size are also decoded back and compared; larger ones get ``TraefikDocumentCheck/structure(of:)``.
     static let decodeBackLimit = 64 * 1024
 
-    /// The configuration as compact JSON with sorted keys (deterministic; JSON is also YAML for the file provider).
+    /// The configuration as compact JSON with keys sorted by UTF-8 bytes (deterministic; JSON is also YAML for the file provider).
     ///
     /// Why a large document is not decoded back (that cost a third of rendering 10,000 routes): every string in it
     /// comes from a validated identifier (`ProjectSlug`, `PreviewToken`, `PreviewPort`, `ServiceUUID`) or from
     /// settings validated in `PreviewRouting` and ``init(routing:defaultCertificate:)``, none of which admits `{`, a
-    /// quote, a backslash or a control character; JSONEncoder escapes strings and encodes these types' fields only
+    /// quote, a backslash or a control character; the encoder escapes strings and encodes these types' fields only
     /// as strings, booleans, arrays and objects, so the bytes are valid JSON by construction. What remains is checked
     /// on every document in one linear pass: no `{{` (Go templates), and balanced, well-formed structure (a truncated
     /// or corrupted buffer fails). Small documents, including every test fixture, are still decoded back.
+    /// ``TraefikJSONEncoder`` writes the bytes JSONEncoder would with `[.sortedKeys, .withoutEscapingSlashes]`.
     public func json(_ configuration: TraefikDynamicConfiguration) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(configuration)
-        try TraefikDocumentCheck.structure(of: data)
-        if data.count <= Self.decodeBackLimit {
-            try TraefikDocumentCheck.roundTrip(expected: configuration) { try JSONDecoder().decode(TraefikDynamicConfiguration.self, from: data) }
+        var bytes = try TraefikJSONEncoder().encode(configuration)
+        try TraefikDocumentCheck.structure(of: bytes)
+        if bytes.count <= Self.decodeBackLimit {
+            try TraefikDocumentCheck.roundTrip(expected: configuration) { try JSONDecoder().decode(TraefikDynamicConfiguration.self, from: Data(bytes)) }
         }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        bytes.append(UInt8(ascii: "\n"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The configuration as YAML with sorted keys (Yams; meant for people and the HTTP provider's YAML form), decoded back to check it.
@@ -100,7 +100,7 @@ enum TraefikDocumentCheck {
 
     /// One linear pass over compact JSON: no `{{`; every string closed and free of raw control bytes; brackets
     /// balanced and matched; exactly one top-level object with nothing after it.
-    static func structure(of data: Data) throws {
+    static func structure(of data: some ContiguousBytes) throws {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             guard bytes.first == 0x7B else { throw Self.malformed("it does not start with '{'") }
             var closers: [UInt8] = []

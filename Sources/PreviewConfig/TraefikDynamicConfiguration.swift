@@ -126,9 +126,9 @@ extension TraefikDynamicConfiguration.HTTP {
         init?(intValue: Int) { nil }
     }
 
-    /// Encodes each router and service through nested containers of one encoder: Foundation's JSONEncoder allocates
-    /// an encoder per `encode(_:forKey:)` of a non-primitive value; nested containers measured ~6% less CPU for
-    /// 10,000 routes. The bytes are the same as the synthesized encoding's (the golden tests compare them).
+    /// Encodes each router and service through nested containers of one encoder: an encoder (JSONEncoder's as
+    /// ``TraefikJSONEncoder``'s) allocates a new encoder per `encode(_:forKey:)` of a non-primitive value; nested
+    /// containers measured ~6% less CPU for 10,000 routes. The bytes are the same as the synthesized encoding's.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         var routers = container.nestedContainer(keyedBy: Name.self, forKey: .routers)
