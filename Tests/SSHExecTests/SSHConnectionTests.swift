@@ -44,7 +44,7 @@ struct SSHConnectionTests {
     @Test("sshd down: a clear ssh_unreachable error, not a hang")
     func sshdDown() async throws {
         let peer = try SSHTestPeer.require()
-        let closedPort = try Self.closedPort()
+        let closedPort = try FreePort.next()
         try await withShell(peer.configuration(port: closedPort)) { shell, _ in
             let clock = ContinuousClock()
             let started = clock.now
@@ -98,23 +98,5 @@ struct SSHConnectionTests {
             #expect(Set(codes.compactMap { $0 }) == Set(0..<8))
             #expect(ProcessTable.pids(matching: ["ControlPath=\(shell.controlPath)", "ControlMaster=yes"]).count == 1)
         }
-    }
-
-    /// A loopback port nobody listens on.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -30,42 +30,36 @@ struct DevServerStoreTests {
         )
     }
 
-    func devServers(_ store: any Store) throws -> any DevServerStore {
-        try #require(store as? any DevServerStore)
-    }
-
     @Test("an inserted dev server reads back, alone and in its project's list", arguments: StoreBackend.allCases)
     func insertAndRead(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in
-            let servers = try self.devServers(store)
             let container = try await self.container(in: store, state: .running)
             var record = try self.devServer(container, port: 3001)
             record.pid = 4242
             let earlier = try self.devServer(container, port: 3000, offset: 10)
-            try await servers.insertDevServer(record)
-            try await servers.insertDevServer(earlier)
-            #expect(try await servers.devServer(record.id, project: container.projectID) == record)
-            #expect(try await servers.devServer(record.id, project: uniqueProject()) == nil)
-            #expect(try await servers.devServers(project: container.projectID) == [earlier, record])
-            #expect(try await servers.devServers(project: uniqueProject()).isEmpty)
+            try await store.insertDevServer(record)
+            try await store.insertDevServer(earlier)
+            #expect(try await store.devServer(record.id, project: container.projectID) == record)
+            #expect(try await store.devServer(record.id, project: uniqueProject()) == nil)
+            #expect(try await store.devServers(project: container.projectID) == [earlier, record])
+            #expect(try await store.devServers(project: uniqueProject()).isEmpty)
         }
     }
 
     @Test("transitions are compare-and-set and follow the state machine", arguments: StoreBackend.allCases)
     func transitions(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in
-            let servers = try self.devServers(store)
             let container = try await self.container(in: store, state: .running)
             let record = try self.devServer(container, port: 3000)
-            try await servers.insertDevServer(record)
-            let running = try #require(try await servers.transitionDevServer(record.id, project: container.projectID, from: .starting, to: .running, at: self.now))
+            try await store.insertDevServer(record)
+            let running = try #require(try await store.transitionDevServer(record.id, project: container.projectID, from: .starting, to: .running, at: self.now))
             #expect(running.state == .running)
-            #expect(try await servers.transitionDevServer(record.id, project: container.projectID, from: .starting, to: .failed, at: self.now) == nil)
+            #expect(try await store.transitionDevServer(record.id, project: container.projectID, from: .starting, to: .failed, at: self.now) == nil)
             let later = self.now.addingTimeInterval(60)
-            let stopped = try #require(try await servers.transitionDevServer(record.id, project: container.projectID, from: .running, to: .stopped, at: later))
+            let stopped = try #require(try await store.transitionDevServer(record.id, project: container.projectID, from: .running, to: .stopped, at: later))
             #expect(stopped.stoppedAt == later)
             await #expect(throws: GatewayError.self) {
-                try await servers.transitionDevServer(record.id, project: container.projectID, from: .stopped, to: .running, at: later)
+                try await store.transitionDevServer(record.id, project: container.projectID, from: .stopped, to: .running, at: later)
             }
         }
     }
@@ -73,17 +67,16 @@ struct DevServerStoreTests {
     @Test("live previews: live dev servers on running containers only, with slug, token and service", arguments: StoreBackend.allCases)
     func livePreviews(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in
-            let servers = try self.devServers(store)
             let running = try await self.container(in: store, state: .running)
             let suspended = try await self.container(in: store, state: .suspended)
             let starting = try self.devServer(running, port: 3000)
             let serving = try self.devServer(running, port: 3002, state: .running)
-            try await servers.insertDevServer(starting)
-            try await servers.insertDevServer(serving)
-            try await servers.insertDevServer(try self.devServer(running, port: 3003, state: .failed))
-            try await servers.insertDevServer(try self.devServer(suspended, port: 3000, state: .running))
+            try await store.insertDevServer(starting)
+            try await store.insertDevServer(serving)
+            try await store.insertDevServer(try self.devServer(running, port: 3003, state: .failed))
+            try await store.insertDevServer(try self.devServer(suspended, port: 3000, state: .running))
 
-            let mine = try await servers.livePreviews().filter { [running.projectID, suspended.projectID].contains($0.projectID) }
+            let mine = try await store.livePreviews().filter { [running.projectID, suspended.projectID].contains($0.projectID) }
             #expect(mine.map(\.devServerID) == [starting.id, serving.id])
             let first = try #require(mine.first)
             #expect(first.projectSlug == running.projectSlug)
@@ -92,8 +85,8 @@ struct DevServerStoreTests {
             #expect(first.port.number == 3000)
             #expect(first.state == .starting)
 
-            _ = try await servers.transitionDevServer(starting.id, project: running.projectID, from: .starting, to: .stopped, at: self.now)
-            let after = try await servers.livePreviews().filter { $0.projectID == running.projectID }
+            _ = try await store.transitionDevServer(starting.id, project: running.projectID, from: .starting, to: .stopped, at: self.now)
+            let after = try await store.livePreviews().filter { $0.projectID == running.projectID }
             #expect(after.map(\.devServerID) == [serving.id])
         }
     }

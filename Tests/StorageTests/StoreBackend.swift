@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import GatewayTestSupport
 import Logging
 import PostgresNIO
 import Storage
@@ -45,23 +46,14 @@ enum PostgresTestServer {
     static var database: String { environment["POSTGRES_DB"] ?? "postgres" }
 
     static func configuration(database: String) throws -> PostgresClient.Configuration {
-        guard let host = environment["POSTGRES_HOSTNAME"] else {
-            throw MissingServer()
-        }
-        return PostgresClient.Configuration(
-            host: host,
+        PostgresClient.Configuration(
+            host: try TestEnvironment.require("POSTGRES_HOSTNAME", for: "PostgreSQL"),
             port: environment["POSTGRES_PORT"].flatMap(Int.init) ?? 5432,
             username: environment["POSTGRES_USER"] ?? "postgres",
             password: environment["POSTGRES_PASSWORD"],
             database: database,
             tls: .disable
         )
-    }
-
-    struct MissingServer: Error, CustomStringConvertible {
-        var description: String {
-            "POSTGRES_HOSTNAME is not set: run the tests through scripts/test, which starts PostgreSQL"
-        }
     }
 
     /// Runs `body` with a store on `database`, its client running for the duration.

@@ -1,12 +1,8 @@
 # Starts a throwaway PostgreSQL on 127.0.0.1 in a temporary directory and exports the
-# POSTGRES_* variables the tests read. Sourced by scripts/test.
+# POSTGRES_* variables the tests read. Sourced by scripts/test, after scripts/lib/ports.sh.
 
 PG_DIR=""
 PG_BIN=""
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # Runs a PostgreSQL command as the postgres user when we are root (initdb refuses root).
 as_postgres() {

@@ -1,7 +1,7 @@
 # Starts a throwaway OpenSSH server on 127.0.0.1 (its own config, host key and authorised client
 # key in a temporary directory) that lets an unprivileged test user in, with the project's
 # `docker` stand-in first on that user's remote PATH, and exports the VIBN_TEST_SSH_* variables
-# the tests read. Sourced by scripts/test and scripts/bench-exec (after scripts/lib/postgres.sh,
+# the tests read. Sourced by scripts/test and scripts/bench-exec (after scripts/lib/ports.sh,
 # whose free_port it uses). Needs root: sshd must switch to the test user.
 
 SSHD_DIR=""
