@@ -27,30 +27,20 @@ public final class CoolifyStandIn: Sendable {
         let token = "standin-token-" + UUID().uuidString
         let serverUUID = "srv" + CoolifyStandInState.newUUID().prefix(21)
         let state = CoolifyStandInState(serverUUID: String(serverUUID))
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: CoolifyStandInRoutes(state: state, token: token).router(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "coolify-standin"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
-            logger: Logger(label: "coolify-standin", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else { throw StandInFailed() }
+        let router = CoolifyStandInRoutes(state: state, token: token).router()
+        return try await LoopbackServer.with({ onServerRunning in
+            Application(
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "coolify-standin"),
+                onServerRunning: onServerRunning,
+                logger: Logger(label: "coolify-standin", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
+        }) { port in
             let standIn = CoolifyStandIn(
                 url: URL(string: "http://127.0.0.1:\(port)")!, token: token, serverUUID: String(serverUUID), state: state
             )
             return try await body(standIn)
         }
-    }
-
-    struct StandInFailed: Error, CustomStringConvertible {
-        var description: String { "the Coolify stand-in did not start listening" }
     }
 
     // MARK: Test controls
