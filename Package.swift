@@ -77,11 +77,22 @@ let package = Package(
             dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Standard Webhooks signatures, and the outbox that delivers the gateway's events to the chat backend.
+        .target(
+            name: "Events",
+            dependencies: [
+                "GatewayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Hummingbird application: routes, auth, error mapping, OpenAPI document.
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "GatewayCore",
+                "GatewayCore", "Events",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -95,7 +106,7 @@ let package = Package(
         .executableTarget(
             name: "vibn-gateway",
             dependencies: [
-                "GatewayCore", "Storage", "GatewayHTTP", "PreviewConfig", "SSHExec", "Coolify",
+                "GatewayCore", "Storage", "GatewayHTTP", "PreviewConfig", "SSHExec", "Coolify", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -178,6 +189,11 @@ let package = Package(
         .testTarget(
             name: "SSHExecTests",
             dependencies: ["SSHExec", "GatewayCore", "GatewayTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventsTests",
+            dependencies: ["Events", "GatewayCore", "Storage", "GatewayTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

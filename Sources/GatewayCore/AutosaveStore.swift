@@ -51,7 +51,10 @@ public protocol AutosaveStore: Sendable {
 
 /// Autosaves change no container or dev-server state: they pass straight through.
 extension ObservedStore {
-    public func recordAutosave(_ attempt: AutosaveAttempt) async throws { try await self.base.recordAutosave(attempt) }
+    public func recordAutosave(_ attempt: AutosaveAttempt) async throws {
+        try await self.base.recordAutosave(attempt)
+        await self.observer(.autosave(attempt))
+    }
     public func lastPushedAutosave(project: ProjectID) async throws -> AutosaveAttempt? {
         try await self.base.lastPushedAutosave(project: project)
     }

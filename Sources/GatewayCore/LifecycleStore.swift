@@ -74,7 +74,26 @@ public protocol LifecycleStore: Store {
     /// Records a deployment against the project whose application uuid matches (or against none).
     func recordDeployment(_ deployment: CoolifyDeployment) async throws
 
-    /// Runs `body` only if no other replica holds the reconciler lock, holding it meanwhile.
+    /// Runs `body` only if no other replica holds `lock`, holding it meanwhile.
     /// - Returns: `body`'s result, or nil when another replica holds the lock.
-    func withReconcilerLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T?
+    func withLeaderLock<T: Sendable>(_ lock: LeaderLock, _ body: @Sendable () async throws -> T) async throws -> T?
+}
+
+/// The jobs that one replica at a time does, each under its own lock.
+public enum LeaderLock: Sendable, CaseIterable {
+    /// The ``Reconciler``'s passes.
+    case reconciler
+    /// The idle sweep.
+    case idleSweep
+    /// Delivering the outbound events.
+    case outbox
+
+    /// A stable 64-bit key (PostgreSQL advisory lock id): "vibn" followed by four letters of the job.
+    public var key: Int64 {
+        switch self {
+        case .reconciler: 0x7669_626e_7265_636f  // "vibnreco"
+        case .idleSweep: 0x7669_626e_6964_6c65  // "vibnidle"
+        case .outbox: 0x7669_626e_6f75_7462  // "vibnoutb"
+        }
+    }
 }

@@ -3,10 +3,13 @@ import Foundation
 /// A state change the gateway made and stored: what observers (the preview publisher, later the outbound events)
 /// react to at once, instead of waiting for their next poll.
 public enum StoreChange: Sendable, Equatable {
-    /// A container row was created or changed state.
-    case container(ContainerRecord)
-    /// A dev-server row was created or changed state.
-    case devServer(DevServerRecord)
+    /// A container row was created (`from` nil) or changed; `from` equals the record's state when only its
+    /// service was recorded.
+    case container(ContainerRecord, from: ContainerState?)
+    /// A dev-server row was created (`from` nil) or changed state.
+    case devServer(DevServerRecord, from: DevServerState?)
+    /// An autosave attempt, pushed or failed, was recorded.
+    case autosave(AutosaveAttempt)
 }
 
 /// A ``GatewayStore`` that tells `observer` about every state change that succeeded through it,
@@ -14,10 +17,11 @@ public enum StoreChange: Sendable, Equatable {
 /// Reads and bookkeeping pass straight through.
 public struct ObservedStore: GatewayStore {
     public let base: any GatewayStore
-    let observer: @Sendable (StoreChange) -> Void
+    let observer: @Sendable (StoreChange) async -> Void
 
-    /// Wraps `base`; `observer` runs after each successful change, on the caller's task, and must not block.
-    public init(_ base: any GatewayStore, observer: @escaping @Sendable (StoreChange) -> Void) {
+    /// Wraps `base`; `observer` runs after each successful change, on the caller's task, which awaits it:
+    /// it should record or hand off, never wait on the network.
+    public init(_ base: any GatewayStore, observer: @escaping @Sendable (StoreChange) async -> Void) {
         self.base = base
         self.observer = observer
     }
@@ -26,7 +30,7 @@ public struct ObservedStore: GatewayStore {
 
     public func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
         let outcome = try await self.base.reserveContainer(reservation, at: now)
-        if outcome.inserted { self.observer(.container(outcome.record)) }
+        if outcome.inserted { await self.observer(.container(outcome.record, from: nil)) }
         return outcome
     }
 
@@ -34,26 +38,26 @@ public struct ObservedStore: GatewayStore {
         _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date
     ) async throws -> ContainerRecord? {
         let record = try await self.base.transitionContainer(project, from: from, to: to, at: now)
-        if let record { self.observer(.container(record)) }
+        if let record { await self.observer(.container(record, from: from)) }
         return record
     }
 
     public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
         let record = try await self.base.recordServiceUUID(uuid, for: project)
-        if let record { self.observer(.container(record)) }
+        if let record { await self.observer(.container(record, from: record.state)) }
         return record
     }
 
     public func insertDevServer(_ record: DevServerRecord) async throws {
         try await self.base.insertDevServer(record)
-        self.observer(.devServer(record))
+        await self.observer(.devServer(record, from: nil))
     }
 
     public func transitionDevServer(
         _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, at now: Date
     ) async throws -> DevServerRecord? {
         let record = try await self.base.transitionDevServer(id, project: project, from: from, to: to, at: now)
-        if let record { self.observer(.devServer(record)) }
+        if let record { await self.observer(.devServer(record, from: from)) }
         return record
     }
 
@@ -79,8 +83,8 @@ public struct ObservedStore: GatewayStore {
         try await self.base.claimDelivery(digest: digest, at: now, ttl: ttl)
     }
     public func recordDeployment(_ deployment: CoolifyDeployment) async throws { try await self.base.recordDeployment(deployment) }
-    public func withReconcilerLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T? {
-        try await self.base.withReconcilerLock(body)
+    public func withLeaderLock<T: Sendable>(_ lock: LeaderLock, _ body: @Sendable () async throws -> T) async throws -> T? {
+        try await self.base.withLeaderLock(lock, body)
     }
     public func devServer(_ id: DevServerID, project: ProjectID) async throws -> DevServerRecord? {
         try await self.base.devServer(id, project: project)

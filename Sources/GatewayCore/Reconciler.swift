@@ -72,7 +72,7 @@ public struct Reconciler: Service {
     public func reconcileOnce(includeRunning: Bool) async -> ReconcileReport {
         guard await self.reachability.reachable else { return ReconcileReport(skipped: true) }
         do {
-            return try await self.lifecycle.store.withReconcilerLock {
+            return try await self.lifecycle.store.withLeaderLock(.reconciler) {
                 try await self.pass(states: includeRunning ? [.provisioning, .running] : [.provisioning])
             } ?? ReconcileReport(skipped: true)
         } catch {

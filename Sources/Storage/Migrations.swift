@@ -12,7 +12,7 @@ struct Migration: Sendable {
 
 enum Migrations {
     /// Every migration, oldest first. Append only: never edit one that has shipped.
-    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken, lifecycle, autosaveOutcome]
+    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken, lifecycle, autosaveOutcome, turnsAndEvents]
 
     static let seedTables = Migration(
         version: 1,
@@ -125,6 +125,43 @@ enum Migrations {
         sqlite: [
             "ALTER TABLE fs_dev_autosaves ADD COLUMN commit_sha TEXT",
             "ALTER TABLE fs_dev_autosaves ADD COLUMN ok INTEGER NOT NULL DEFAULT 1",
+        ]
+    )
+
+    static let turnsAndEvents = Migration(
+        version: 5,
+        name: "dev-server failure reason; chat turns; outbound events outbox",
+        postgres: [
+            "ALTER TABLE fs_dev_servers ADD COLUMN IF NOT EXISTS failure_reason TEXT",
+            """
+            CREATE TABLE IF NOT EXISTS vibn_chat_turns (
+              turn_id TEXT NOT NULL, phase TEXT NOT NULL, project_id TEXT NOT NULL, workspace TEXT NOT NULL,
+              received_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (turn_id, phase) )
+            """,
+            "CREATE INDEX IF NOT EXISTS vibn_chat_turns_project_idx ON vibn_chat_turns (project_id, received_at)",
+            """
+            CREATE TABLE IF NOT EXISTS vibn_outbound_events (
+              id TEXT PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TIMESTAMPTZ NOT NULL,
+              delivered_at TIMESTAMPTZ, last_error TEXT )
+            """,
+            "CREATE INDEX IF NOT EXISTS vibn_outbound_events_due_idx ON vibn_outbound_events (next_attempt_at) WHERE delivered_at IS NULL",
+        ],
+        sqlite: [
+            "ALTER TABLE fs_dev_servers ADD COLUMN failure_reason TEXT",
+            """
+            CREATE TABLE IF NOT EXISTS vibn_chat_turns (
+              turn_id TEXT NOT NULL, phase TEXT NOT NULL, project_id TEXT NOT NULL, workspace TEXT NOT NULL,
+              received_at REAL NOT NULL, PRIMARY KEY (turn_id, phase) )
+            """,
+            "CREATE INDEX IF NOT EXISTS vibn_chat_turns_project_idx ON vibn_chat_turns (project_id, received_at)",
+            """
+            CREATE TABLE IF NOT EXISTS vibn_outbound_events (
+              id TEXT PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL,
+              delivered_at REAL, last_error TEXT )
+            """,
+            "CREATE INDEX IF NOT EXISTS vibn_outbound_events_due_idx ON vibn_outbound_events (next_attempt_at) WHERE delivered_at IS NULL",
         ]
     )
 

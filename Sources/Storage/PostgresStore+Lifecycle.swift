@@ -56,22 +56,19 @@ extension PostgresStore: LifecycleStore {
         )
     }
 
-    /// Key of the session advisory lock held by the replica that reconciles ("vibnreco").
-    static let reconcilerLockKey: Int64 = 0x7669_626e_7265_636f
-
     /// Runs `body` holding a session advisory lock on one pooled connection; nil when another replica holds it.
-    public func withReconcilerLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T? {
+    public func withLeaderLock<T: Sendable>(_ lock: LeaderLock, _ body: @Sendable () async throws -> T) async throws -> T? {
         try await self.client.withConnection { connection -> T? in
-            let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.reconcilerLockKey))", logger: self.logger)
+            let rows = try await connection.query("SELECT pg_try_advisory_lock(\(lock.key))", logger: self.logger)
             var acquired = false
             for try await granted in rows.decode(Bool.self) { acquired = granted }
             guard acquired else { return nil }
             do {
                 let result = try await body()
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.reconcilerLockKey))", logger: self.logger)
+                try await connection.query("SELECT pg_advisory_unlock(\(lock.key))", logger: self.logger)
                 return result
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.reconcilerLockKey))", logger: self.logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(lock.key))", logger: self.logger)
                 throw error
             }
         }

@@ -47,7 +47,7 @@ extension SQLiteStore: LifecycleStore {
     }
 
     /// SQLite serves one process, so there is no other replica to exclude: `body` always runs.
-    public func withReconcilerLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T? {
+    public func withLeaderLock<T: Sendable>(_ lock: LeaderLock, _ body: @Sendable () async throws -> T) async throws -> T? {
         try await body()
     }
 

@@ -28,6 +28,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var sshOptions: SSHOptions
     @OptionGroup var previewOptions: PreviewOptions
     @OptionGroup var coolifyOptions: CoolifyOptions
+    @OptionGroup var eventsOptions: EventsOptions
     @OptionGroup var logOptions: LogOptions
 
     func run() async throws {

@@ -39,17 +39,21 @@ struct LifecycleStoreTests {
         }
     }
 
-    @Test("the reconciler lock admits one holder at a time on PostgreSQL; SQLite always runs the body")
+    @Test("each leader lock admits one holder at a time on PostgreSQL, locks are independent; SQLite always runs the body")
     func reconcilerLock() async throws {
         try await LifecycleFixture.withIsolatedStore(.postgres) { store throws in
-            let inner = try await store.withReconcilerLock {
-                try await store.withReconcilerLock { "second" }
+            let inner = try await store.withLeaderLock(.reconciler) {
+                try await store.withLeaderLock(.reconciler) { "second" }
             }
             #expect(inner == .some(nil))
-            #expect(try await store.withReconcilerLock { "again" } == "again")
+            let other = try await store.withLeaderLock(.reconciler) {
+                try await store.withLeaderLock(.idleSweep) { "other job" }
+            }
+            #expect(other == "other job")
+            #expect(try await store.withLeaderLock(.reconciler) { "again" } == "again")
         }
         try await LifecycleFixture.withIsolatedStore(.sqlite) { store throws in
-            #expect(try await store.withReconcilerLock { 1 } == 1)
+            #expect(try await store.withLeaderLock(.reconciler) { 1 } == 1)
         }
     }
 }

@@ -31,8 +31,8 @@ struct ObservedStoreTests {
             try await store.insertDevServer(server)
             let changes = seen.withLock { $0 }
             #expect(changes.count == 3)
-            #expect(changes.dropFirst().first == .container(running))
-            #expect(changes.last == .devServer(server))
+            #expect(changes.dropFirst().first == .container(running, from: .provisioning))
+            #expect(changes.last == .devServer(server, from: nil))
         }
     }
 }

@@ -1,0 +1,96 @@
+import Crypto
+import Foundation
+
+/// Signs and verifies webhooks the Standard Webhooks way (https://www.standardwebhooks.com):
+/// `webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`, keyed by the bytes of a
+/// `whsec_<base64>` secret. Used for inbound chat-turn events and outbound gateway events alike.
+public struct StandardWebhookSigner: Sendable {
+    /// How far a `webhook-timestamp` may be from now, either way.
+    public static let tolerance: TimeInterval = 5 * 60
+
+    /// The secret's key bytes (SymmetricKey is not Sendable, so one is made per use).
+    let keyBytes: Data
+
+    /// Parses `GATEWAY_EVENTS_SECRET`: `whsec_` followed by base64 of at least 24 random bytes.
+    /// - Throws: ``StandardWebhookError/invalidSecret`` when it is anything else.
+    public init(secret: String) throws {
+        guard secret.hasPrefix("whsec_"), let bytes = Data(base64Encoded: String(secret.dropFirst(6))), bytes.count >= 24 else {
+            throw StandardWebhookError.invalidSecret
+        }
+        self.keyBytes = bytes
+    }
+
+    /// A fresh secret for a new receiver: `whsec_` + base64 of 32 random bytes.
+    public static func generateSecret() -> String {
+        "whsec_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+    }
+
+    // MARK: Signing
+
+    /// The `webhook-signature` value for a message.
+    public func signature(id: String, timestamp: Int, body: some DataProtocol) -> String {
+        "v1," + Data(self.mac(id: id, timestamp: timestamp, body: body)).base64EncodedString()
+    }
+
+    /// The three headers that sign `body`, as name–value pairs.
+    public func headers(id: String, timestamp: Date, body: some DataProtocol) -> [(name: String, value: String)] {
+        let seconds = Int(timestamp.timeIntervalSince1970)
+        return [
+            ("webhook-id", id),
+            ("webhook-timestamp", String(seconds)),
+            ("webhook-signature", self.signature(id: id, timestamp: seconds, body: body)),
+        ]
+    }
+
+    // MARK: Verifying
+
+    /// Checks a received message: the timestamp is within ``tolerance`` of `now`, and one of the space-separated
+    /// `v1,` signatures matches (compared in constant time).
+    /// - Throws: ``StandardWebhookError`` naming what is wrong.
+    public func verify(id: String?, timestamp: String?, signature: String?, body: some DataProtocol, now: Date) throws {
+        guard let id, !id.isEmpty, id.utf8.count <= 256 else { throw StandardWebhookError.missingHeader("webhook-id") }
+        guard let timestamp else { throw StandardWebhookError.missingHeader("webhook-timestamp") }
+        guard let signature else { throw StandardWebhookError.missingHeader("webhook-signature") }
+        guard timestamp.utf8.count <= 12, let seconds = Int(timestamp) else { throw StandardWebhookError.invalidTimestamp }
+        guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= Self.tolerance else {
+            throw StandardWebhookError.timestampOutOfTolerance
+        }
+        let content = Self.content(id, seconds, body)
+        for candidate in signature.split(separator: " ") where candidate.hasPrefix("v1,") {
+            guard let given = Data(base64Encoded: String(candidate.dropFirst(3))) else { continue }
+            if HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: content, using: SymmetricKey(data: self.keyBytes)) { return }
+        }
+        throw StandardWebhookError.signatureMismatch
+    }
+
+    // MARK: Internals
+
+    func mac(id: String, timestamp: Int, body: some DataProtocol) -> HashedAuthenticationCode<SHA256> {
+        HMAC<SHA256>.authenticationCode(for: Self.content(id, timestamp, body), using: SymmetricKey(data: self.keyBytes))
+    }
+
+    static func content(_ id: String, _ timestamp: Int, _ body: some DataProtocol) -> Data {
+        var content = Data("\(id).\(timestamp).".utf8)
+        content.append(contentsOf: body)
+        return content
+    }
+}
+
+/// Why a Standard Webhooks message or secret was refused.
+public enum StandardWebhookError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidSecret
+    case missingHeader(String)
+    case invalidTimestamp
+    case timestampOutOfTolerance
+    case signatureMismatch
+
+    public var description: String {
+        switch self {
+        case .invalidSecret: "the secret must be 'whsec_' followed by base64 of at least 24 bytes"
+        case .missingHeader(let name): "the '\(name)' header is missing"
+        case .invalidTimestamp: "'webhook-timestamp' is not whole seconds since 1970"
+        case .timestampOutOfTolerance: "'webhook-timestamp' is more than 5 minutes away from the gateway's clock"
+        case .signatureMismatch: "no 'v1' signature in 'webhook-signature' matches the body"
+        }
+    }
+}
