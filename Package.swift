@@ -71,17 +71,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // URLSession calls that task cancellation cannot deadlock (swift-corelibs-foundation), for every HTTP client.
+        .target(
+            name: "URLSessionSupport",
+            swiftSettings: swiftSettings
+        ),
         // Coolify REST client (URLSession over libcurl) and webhook payloads.
         .target(
             name: "Coolify",
-            dependencies: ["GatewayCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GatewayCore", "URLSessionSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // Standard Webhooks signatures, and the outbox that delivers the gateway's events to the chat backend.
         .target(
             name: "Events",
             dependencies: [
-                "GatewayCore",
+                "GatewayCore", "URLSessionSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,6 +156,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/GatewayTestSupport",
+            // The `docker` stand-in is a script scripts/lib/sshd.sh puts on the test user's PATH, not a resource.
+            exclude: ["Stand-ins"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -161,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Storage", "GatewayCore", "Coolify", "GatewayTestSupport",
+                "Storage", "GatewayCore", "Coolify", "Events", "GatewayTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -170,7 +177,8 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayHTTP", "GatewayCore", "Storage", "SSHExec", "Coolify", "PreviewConfig", "GatewayTestSupport",
+                "GatewayHTTP", "GatewayCore", "Storage", "SSHExec", "Coolify", "PreviewConfig", "Events", "GatewayTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -196,9 +204,19 @@ let package = Package(
             dependencies: ["Events", "GatewayCore", "Storage", "GatewayTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // The whole loop through the real `vibn-gateway serve` binary (VIBN_GATEWAY_BIN, exported by scripts/test)
+        // with every real peer: Coolify stand-in, sshd with the docker stand-in, Traefik, git, an event receiver.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "GatewayCore", "Events", "GatewayTestSupport", "URLSessionSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CoolifyTests",
-            dependencies: ["Coolify", "GatewayCore", "GatewayTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Coolify", "GatewayCore", "GatewayTestSupport", "URLSessionSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import GatewayCore
 import Logging
+import URLSessionSupport
 
 /// Coolify's REST API (`{COOLIFY_API_URL}/api/v1`) over URLSession (libcurl on Linux).
 ///
@@ -102,7 +103,7 @@ public struct CoolifyClient: Sendable {
         let response: URLResponse
         do {
             (data, response) = try await withDeadline(self.configuration.requestTimeout) {
-                try await self.session.data(for: request)
+                try await self.session.response(to: request)
             }
         } catch is DeadlineExceeded {
             let detail = "\(request.httpMethod ?? "") \(request.url?.path ?? "") took over \(self.configuration.requestTimeout)"

@@ -55,9 +55,17 @@ public struct Autosave: Sendable {
     }
 
     /// Autosaves a container row: only a `running` one with a slug and a service, at most once per ``interval``
-    /// unless `force`.
+    /// unless `force`. Saves of one project run one at a time (two concurrent pushes to one branch make one fail),
+    /// so a save that waited finds the other's push when it checks the throttle.
     /// - Throws: ``GatewayError`` `ssh_not_configured`, `autosave_failed`, or whatever the shell reports.
     public func save(_ record: ContainerRecord, force: Bool) async throws -> AutosaveResult {
+        try await Self.inFlight.withLock(record.projectID) { try await self.saveAlone(record, force: force) }
+    }
+
+    /// The saves running in this process, one per project at a time.
+    static let inFlight = ProjectLocks()
+
+    func saveAlone(_ record: ContainerRecord, force: Bool) async throws -> AutosaveResult {
         guard let shell = self.shell else { throw GatewayError.sshNotConfigured }
         guard record.state == .running, let service = record.serviceUUID else {
             return .skipped("state=\(record.state.rawValue)")

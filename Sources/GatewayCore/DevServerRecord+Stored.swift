@@ -21,20 +21,20 @@ public struct CorruptDevServerRow: Error, CustomStringConvertible {
 
 extension DevServerRecord {
     /// The columns every dev-server query selects, in this order (`fs_dev_servers`).
-    public static let storedColumns = "id, project_id, workspace, name, command, port, pid, preview_url, state, started_at, stopped_at"
+    public static let storedColumns = "id, project_id, workspace, name, command, port, pid, preview_url, state, started_at, stopped_at, failure_reason"
 
     /// Validates stored column values.
     /// - Throws: ``CorruptDevServerRow`` naming the row and what is wrong with it.
     public init(
         storedID id: String, projectID: String, workspace: String, name: String, command: String, port: Int,
-        pid: Int?, previewURL: String, state: String, startedAt: Date, stoppedAt: Date?
+        pid: Int?, previewURL: String, state: String, startedAt: Date, stoppedAt: Date?, failureReason: String?
     ) throws {
         self = try CorruptDevServerRow.checking(id: id, state: state) { state in
             DevServerRecord(
                 id: try DevServerID(validating: id), projectID: try ProjectID(validating: projectID),
                 workspace: try WorkspaceSlug(validating: workspace), name: name, command: command,
                 port: try PreviewPort(validating: port), pid: pid, previewURL: previewURL, state: state,
-                startedAt: startedAt, stoppedAt: stoppedAt
+                startedAt: startedAt, stoppedAt: stoppedAt, failureReason: failureReason
             )
         }
     }

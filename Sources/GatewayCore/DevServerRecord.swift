@@ -14,6 +14,8 @@ public struct DevServerRecord: Sendable, Equatable {
     public var state: DevServerState
     public var startedAt: Date
     public var stoppedAt: Date?
+    /// Why the server failed (the tail of its log), once it has.
+    public var failureReason: String?
 
     public init(
         id: DevServerID,
@@ -26,7 +28,8 @@ public struct DevServerRecord: Sendable, Equatable {
         previewURL: String,
         state: DevServerState,
         startedAt: Date,
-        stoppedAt: Date?
+        stoppedAt: Date?,
+        failureReason: String? = nil
     ) {
         self.id = id
         self.projectID = projectID
@@ -39,6 +42,7 @@ public struct DevServerRecord: Sendable, Equatable {
         self.state = state
         self.startedAt = startedAt
         self.stoppedAt = stoppedAt
+        self.failureReason = failureReason
     }
 }
 

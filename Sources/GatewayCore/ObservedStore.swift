@@ -54,9 +54,17 @@ public struct ObservedStore: GatewayStore {
     }
 
     public func transitionDevServer(
-        _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, at now: Date
+        _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, failureReason: String?, at now: Date
     ) async throws -> DevServerRecord? {
-        let record = try await self.base.transitionDevServer(id, project: project, from: from, to: to, at: now)
+        let record = try await self.base.transitionDevServer(id, project: project, from: from, to: to, failureReason: failureReason, at: now)
+        if let record { await self.observer(.devServer(record, from: from)) }
+        return record
+    }
+
+    public func relaunchDevServer(
+        _ id: DevServerID, project: ProjectID, from: DevServerState, previousPID: Int?, pid: Int, at now: Date
+    ) async throws -> DevServerRecord? {
+        let record = try await self.base.relaunchDevServer(id, project: project, from: from, previousPID: previousPID, pid: pid, at: now)
         if let record { await self.observer(.devServer(record, from: from)) }
         return record
     }

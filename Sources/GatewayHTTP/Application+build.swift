@@ -1,3 +1,4 @@
+import Events
 import GatewayCore
 import Hummingbird
 import Logging
@@ -23,6 +24,18 @@ public struct GatewayDependencies: Sendable {
     public var coolifyWebhookSecret: String?
     /// Where accepted Coolify webhooks wait for the `WebhookProcessor`.
     public var webhookQueue: WebhookQueue
+    /// `GATEWAY_EVENTS_SECRET`, which may sign chat-turn events instead of the bearer token; nil: only the token.
+    public var eventsSigner: StandardWebhookSigner?
+    /// Where claimed chat turns wait for the `ChatTurnProcessor`.
+    public var chatTurnQueue: ChatTurnQueue
+    /// The idle sweeper behind `POST /v1/sweeps/idle`; nil when Coolify is not configured (the route answers 503).
+    public var idleSweeper: IdleSweeper?
+    /// The preview host settings, for dev servers' preview URLs.
+    public var previewRouting: PreviewRouting
+    /// Where started and resumed dev servers wait for the `DevServerSupervisor`.
+    public var devServerQueue: DevServerQueue
+    /// How long a dev server may take to answer before it is failed.
+    public var devServerReadinessLimit: Duration
 
     public init(
         store: any GatewayStore,
@@ -34,7 +47,13 @@ public struct GatewayDependencies: Sendable {
         traefikProviderToken: String? = nil,
         lifecycle: ContainerLifecycle? = nil,
         coolifyWebhookSecret: String? = nil,
-        webhookQueue: WebhookQueue = WebhookQueue()
+        webhookQueue: WebhookQueue = WebhookQueue(),
+        eventsSigner: StandardWebhookSigner? = nil,
+        chatTurnQueue: ChatTurnQueue = ChatTurnQueue(),
+        idleSweeper: IdleSweeper? = nil,
+        previewRouting: PreviewRouting = .defaults,
+        devServerQueue: DevServerQueue = DevServerQueue(),
+        devServerReadinessLimit: Duration = .seconds(300)
     ) {
         self.store = store
         self.clock = clock
@@ -46,6 +65,12 @@ public struct GatewayDependencies: Sendable {
         self.lifecycle = lifecycle
         self.coolifyWebhookSecret = coolifyWebhookSecret
         self.webhookQueue = webhookQueue
+        self.eventsSigner = eventsSigner
+        self.chatTurnQueue = chatTurnQueue
+        self.idleSweeper = idleSweeper
+        self.previewRouting = previewRouting
+        self.devServerQueue = devServerQueue
+        self.devServerReadinessLimit = devServerReadinessLimit
     }
 }
 
@@ -56,7 +81,7 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware())
-    router.add(middleware: BearerAuthMiddleware(token: dependencies.apiToken, exemptPrefixes: ["/v1/traefik/", "/v1/webhooks/coolify/"]))
+    router.add(middleware: BearerAuthMiddleware(token: dependencies.apiToken, exemptPrefixes: ["/v1/traefik/", "/v1/webhooks/coolify/", "/v1/events/"]))
 
     HealthController<GatewayRequestContext>(
         store: dependencies.store,
@@ -73,13 +98,22 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     ExecController(service: execService).addRoutes(to: v1)
     AutosaveController(autosave: Autosave(directory: directory, shell: dependencies.shell)).addRoutes(to: v1)
     FilesController(service: execService).addRoutes(to: v1)
+    DevServerController(
+        devServers: DevServers(exec: execService, routing: dependencies.previewRouting, queue: dependencies.devServerQueue)
+    ).addRoutes(to: v1)
+    ChatTurnController(
+        directory: directory, lifecycleConfigured: dependencies.lifecycle != nil, queue: dependencies.chatTurnQueue,
+        auth: .init(token: dependencies.apiToken, signer: dependencies.eventsSigner)
+    ).addRoutes(to: v1)
+    IdleSweepController(sweeper: dependencies.idleSweeper).addRoutes(to: v1)
     if let previewRoutes = dependencies.previewRoutes {
         TraefikController(source: previewRoutes, token: dependencies.traefikProviderToken ?? dependencies.apiToken).addRoutes(to: v1)
     }
     return router
 }
 
-/// The Hummingbird application around ``buildRouter(_:)``, with the given background services.
+/// The Hummingbird application around ``buildRouter(_:)``, with the given background services and, when SSH is
+/// configured, the `DevServerSupervisor`.
 /// - Parameters:
 ///   - dependencies: What the routes use.
 ///   - configuration: Address and server options.
@@ -93,6 +127,13 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     var app = Application(router: try buildRouter(dependencies), configuration: configuration, logger: logger)
     app.addServices(services)
+    if let shell = dependencies.shell {
+        // Last, so it stops first: its probes end before the store they write to closes.
+        app.addServices(DevServerSupervisor(
+            queue: dependencies.devServerQueue, store: dependencies.store, shell: shell, clock: dependencies.clock,
+            readinessLimit: dependencies.devServerReadinessLimit, logger: logger
+        ))
+    }
     let store = dependencies.store
     app.beforeServerStarts { try await store.migrate() }
     return app

@@ -136,7 +136,7 @@ enum Migrations {
             """
             CREATE TABLE IF NOT EXISTS vibn_chat_turns (
               turn_id TEXT NOT NULL, phase TEXT NOT NULL, project_id TEXT NOT NULL, workspace TEXT NOT NULL,
-              received_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (turn_id, phase) )
+              received_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (project_id, turn_id, phase) )
             """,
             "CREATE INDEX IF NOT EXISTS vibn_chat_turns_project_idx ON vibn_chat_turns (project_id, received_at)",
             """
@@ -152,7 +152,7 @@ enum Migrations {
             """
             CREATE TABLE IF NOT EXISTS vibn_chat_turns (
               turn_id TEXT NOT NULL, phase TEXT NOT NULL, project_id TEXT NOT NULL, workspace TEXT NOT NULL,
-              received_at REAL NOT NULL, PRIMARY KEY (turn_id, phase) )
+              received_at REAL NOT NULL, PRIMARY KEY (project_id, turn_id, phase) )
             """,
             "CREATE INDEX IF NOT EXISTS vibn_chat_turns_project_idx ON vibn_chat_turns (project_id, received_at)",
             """

@@ -11,7 +11,7 @@ extension PostgresStore: DevServerStore {
             INSERT INTO fs_dev_servers (\(unescaped: DevServerRecord.storedColumns))
             VALUES (\(record.id.rawValue), \(record.projectID.rawValue), \(record.workspace.rawValue), \(record.name),
                     \(record.command), \(record.port.number), \(record.pid), \(record.previewURL), \(record.state.rawValue),
-                    \(record.startedAt), \(record.stoppedAt))
+                    \(record.startedAt), \(record.stoppedAt), \(record.failureReason))
             """,
             logger: self.logger
         )
@@ -36,14 +36,29 @@ extension PostgresStore: DevServerStore {
     }
 
     public func transitionDevServer(
-        _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, at now: Date
+        _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, failureReason: String?, at now: Date
     ) async throws -> DevServerRecord? {
         try Self.checkTransition(from: from, to: to)
         let stoppedAt: Date? = to == .stopped ? now : nil
         return try await self.devServerRecords(
             """
-            UPDATE fs_dev_servers SET state = \(to.rawValue), stopped_at = COALESCE(\(stoppedAt)::timestamptz, stopped_at)
+            UPDATE fs_dev_servers SET state = \(to.rawValue), stopped_at = COALESCE(\(stoppedAt)::timestamptz, stopped_at),
+                failure_reason = COALESCE(\(failureReason)::text, failure_reason)
             WHERE id = \(id.rawValue) AND project_id = \(project.rawValue) AND state = \(from.rawValue)
+            RETURNING \(unescaped: DevServerRecord.storedColumns)
+            """
+        ).first
+    }
+
+    public func relaunchDevServer(
+        _ id: DevServerID, project: ProjectID, from: DevServerState, previousPID: Int?, pid: Int, at now: Date
+    ) async throws -> DevServerRecord? {
+        try Self.checkRelaunch(from: from)
+        return try await self.devServerRecords(
+            """
+            UPDATE fs_dev_servers SET state = 'starting', pid = \(pid), started_at = \(now), stopped_at = NULL, failure_reason = NULL
+            WHERE id = \(id.rawValue) AND project_id = \(project.rawValue) AND state = \(from.rawValue)
+              AND pid IS NOT DISTINCT FROM \(previousPID)::integer
             RETURNING \(unescaped: DevServerRecord.storedColumns)
             """
         ).first
@@ -77,12 +92,12 @@ extension PostgresStore: DevServerStore {
     func devServerRecords(_ query: PostgresQuery) async throws -> [DevServerRecord] {
         let rows = try await self.client.query(query, logger: self.logger)
         var records: [DevServerRecord] = []
-        for try await (id, project, workspace, name, command, port, pid, url, state, started, stopped) in rows.decode(
-            (String, String, String, String, String, Int, Int?, String, String, Date, Date?).self
+        for try await (id, project, workspace, name, command, port, pid, url, state, started, stopped, reason) in rows.decode(
+            (String, String, String, String, String, Int, Int?, String, String, Date, Date?, String?).self
         ) {
             records.append(try DevServerRecord(
                 storedID: id, projectID: project, workspace: workspace, name: name, command: command, port: port,
-                pid: pid, previewURL: url, state: state, startedAt: started, stoppedAt: stopped
+                pid: pid, previewURL: url, state: state, startedAt: started, stoppedAt: stopped, failureReason: reason
             ))
         }
         return records

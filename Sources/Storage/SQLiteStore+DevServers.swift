@@ -7,12 +7,13 @@ import SQLiteNIO
 extension SQLiteStore: DevServerStore {
     public func insertDevServer(_ record: DevServerRecord) async throws {
         _ = try await self.connection.query(
-            "INSERT INTO fs_dev_servers (\(DevServerRecord.storedColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO fs_dev_servers (\(DevServerRecord.storedColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(record.id.rawValue), .text(record.projectID.rawValue), .text(record.workspace.rawValue),
                 .text(record.name), .text(record.command), .integer(record.port.number),
                 record.pid.map { .integer($0) } ?? .null, .text(record.previewURL), .text(record.state.rawValue),
                 .float(record.startedAt.timeIntervalSince1970), record.stoppedAt.map { .float($0.timeIntervalSince1970) } ?? .null,
+                record.failureReason.map { .text($0) } ?? .null,
             ]
         )
     }
@@ -34,16 +35,38 @@ extension SQLiteStore: DevServerStore {
     }
 
     public func transitionDevServer(
-        _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, at now: Date
+        _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, failureReason: String?, at now: Date
     ) async throws -> DevServerRecord? {
         try Self.checkTransition(from: from, to: to)
         let rows = try await self.connection.query(
             """
-            UPDATE fs_dev_servers SET state = ?1, stopped_at = CASE WHEN ?1 = 'stopped' THEN ?2 ELSE stopped_at END
+            UPDATE fs_dev_servers SET state = ?1, stopped_at = CASE WHEN ?1 = 'stopped' THEN ?2 ELSE stopped_at END,
+                failure_reason = COALESCE(?6, failure_reason)
             WHERE id = ?3 AND project_id = ?4 AND state = ?5
             RETURNING \(DevServerRecord.storedColumns)
             """,
-            [.text(to.rawValue), .float(now.timeIntervalSince1970), .text(id.rawValue), .text(project.rawValue), .text(from.rawValue)]
+            [
+                .text(to.rawValue), .float(now.timeIntervalSince1970), .text(id.rawValue), .text(project.rawValue),
+                .text(from.rawValue), failureReason.map { .text($0) } ?? .null,
+            ]
+        )
+        return try rows.first.map(Self.devServerRecord)
+    }
+
+    public func relaunchDevServer(
+        _ id: DevServerID, project: ProjectID, from: DevServerState, previousPID: Int?, pid: Int, at now: Date
+    ) async throws -> DevServerRecord? {
+        try Self.checkRelaunch(from: from)
+        let rows = try await self.connection.query(
+            """
+            UPDATE fs_dev_servers SET state = 'starting', pid = ?1, started_at = ?2, stopped_at = NULL, failure_reason = NULL
+            WHERE id = ?3 AND project_id = ?4 AND state = ?5 AND pid IS ?6
+            RETURNING \(DevServerRecord.storedColumns)
+            """,
+            [
+                .integer(pid), .float(now.timeIntervalSince1970), .text(id.rawValue), .text(project.rawValue),
+                .text(from.rawValue), previousPID.map { .integer($0) } ?? .null,
+            ]
         )
         return try rows.first.map(Self.devServerRecord)
     }
@@ -82,7 +105,8 @@ extension SQLiteStore: DevServerStore {
             storedID: text("id"), projectID: text("project_id"), workspace: text("workspace"), name: text("name"),
             command: text("command"), port: row.column("port")?.integer ?? 0, pid: row.column("pid")?.integer,
             previewURL: text("preview_url"), state: text("state"),
-            startedAt: date("started_at") ?? .distantPast, stoppedAt: date("stopped_at")
+            startedAt: date("started_at") ?? .distantPast, stoppedAt: date("stopped_at"),
+            failureReason: row.column("failure_reason")?.string
         )
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Events
 import GatewayCore
 import GatewayHTTP
 import Hummingbird
@@ -29,6 +30,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var previewOptions: PreviewOptions
     @OptionGroup var coolifyOptions: CoolifyOptions
     @OptionGroup var eventsOptions: EventsOptions
+    @OptionGroup var sweepOptions: SweepOptions
     @OptionGroup var logOptions: LogOptions
 
     func run() async throws {
@@ -49,12 +51,20 @@ struct Serve: AsyncParsableCommand {
         // A broken compose template or preview setting stops the start here, with a message naming it.
         let composeTemplate = try self.previewOptions.composeTemplate()
         let coolify = try self.coolifyOptions.resolve(logger: logger)
+        let sweepLimits = try self.sweepOptions.limits()
+        let eventsSigner = try self.eventsOptions.secret.map { secret in
+            do { return try StandardWebhookSigner(secret: secret) } catch {
+                throw ValidationError("GATEWAY_EVENTS_SECRET is malformed: \(error)")
+            }
+        }
+        let outboxSettings = try self.eventsOptions.url.map { url in try OutboxSettings(url: url, secret: self.eventsOptions.secret) }
         let shell = try self.sshOptions.makeShell(logger: logger)
         let (store, storeService) = try await self.storeOptions.makeStore(logger: logger)
         try await StoreOptions.releasing(store) {
             try await self.serve(
                 store: store, storeService: storeService, host: host, port: port, token: token,
-                composeTemplate: composeTemplate, coolify: coolify, shell: shell, logger: logger
+                composeTemplate: composeTemplate, coolify: coolify, shell: shell, sweepLimits: sweepLimits,
+                eventsSigner: eventsSigner, outboxSettings: outboxSettings, logger: logger
             )
         }
         await shell?.close()
@@ -63,12 +73,22 @@ struct Serve: AsyncParsableCommand {
     /// Builds the application on the opened store and runs it until a shutdown signal.
     func serve(
         store: any GatewayStore, storeService: PostgresStore?, host: String, port: Int, token: String?,
-        composeTemplate: any ComposeRenderer, coolify: ResolvedCoolify?, shell: SSHExec?, logger: Logger
+        composeTemplate: any ComposeRenderer, coolify: ResolvedCoolify?, shell: SSHExec?, sweepLimits: SweepLimits,
+        eventsSigner: StandardWebhookSigner?, outboxSettings: OutboxSettings?, logger: Logger
     ) async throws {
         let previewRoutes = try self.previewOptions.makePublisher(store: store, logger: logger)
         // Every state change made through this gateway reaches Traefik's file at once (other replicas' within
         // the publisher's periodic refresh).
-        let store = ObservedStore(store) { _ in previewRoutes.previewsChanged() }
+        // With GATEWAY_EVENTS_URL, the changes also go to the outbox, which delivers them to the chat backend.
+        let outbox = outboxSettings.map { OutboxDeliverer(store: store, settings: $0, logger: logger) }
+        let events = outbox?.recorder
+        // A resumed container gets its dev servers back (the `DevServerSupervisor` drains the queue).
+        let devServerQueue = DevServerQueue()
+        let store = ObservedStore(store) { change in
+            previewRoutes.previewsChanged()
+            devServerQueue.containerChanged(change)
+            await events?.record(change)
+        }
         let lifecycle = coolify.map { coolify in
             coolify.makeLifecycle(
                 store: store, renderer: composeTemplate, shell: shell,
@@ -81,16 +101,24 @@ struct Serve: AsyncParsableCommand {
             let reconciler = Reconciler(lifecycle: lifecycle, reachability: ServerReachability())
             return [reconciler, WebhookProcessor(queue: webhookQueue, reconciler: reconciler, serverUUID: self.coolifyOptions.serverUUID)]
         } ?? []
+        // Chat turns are claimed by the route and applied by the processor; idle containers are swept (with Coolify).
+        let chatTurnQueue = ChatTurnQueue()
+        let chatTurnProcessor = ChatTurnProcessor(
+            queue: chatTurnQueue, autosave: Autosave(directory: ProjectDirectory(store: store), shell: shell), lifecycle: lifecycle, logger: logger
+        )
+        let idleSweeper = lifecycle.map { sweepLimits.makeSweeper(lifecycle: $0) }
         let app = try buildApplication(
             GatewayDependencies(
                 store: store, apiToken: token, shell: shell,
                 previewRoutes: previewRoutes, traefikProviderToken: self.previewOptions.providerToken,
                 // Webhooks are accepted only when something drains them: without Coolify the route answers 404.
                 lifecycle: lifecycle, coolifyWebhookSecret: lifecycle == nil ? nil : self.coolifyOptions.webhookSecret,
-                webhookQueue: webhookQueue
+                webhookQueue: webhookQueue, eventsSigner: eventsSigner, chatTurnQueue: chatTurnQueue, idleSweeper: idleSweeper,
+                previewRouting: try self.previewOptions.routing(), devServerQueue: devServerQueue
             ),
             configuration: .init(address: .hostname(host, port: port), serverName: "vibn-gateway"),
-            services: (storeService.map { [$0] } ?? []) + [previewRoutes] + lifecycleServices,
+            services: (storeService.map { [$0] } ?? []) + [previewRoutes] + lifecycleServices + [chatTurnProcessor]
+                + (idleSweeper.map { [$0] } ?? []) + (outbox.map { [$0] } ?? []),
             logger: logger
         )
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -23,10 +23,15 @@ public final class CoolifyStandIn: Sendable {
     }
 
     /// Runs `body` with a stand-in listening on a free loopback port, stopped afterwards.
-    public static func withRunning<T: Sendable>(_ body: @Sendable (CoolifyStandIn) async throws -> T) async throws -> T {
+    /// - Parameter onServiceChange: Called, before the answer, when a service is created, started, stopped or
+    ///   deleted, so a test can make the machine follow (e.g. the docker stand-in's container directories).
+    public static func withRunning<T: Sendable>(
+        onServiceChange: ServiceChangeHandler? = nil,
+        _ body: @Sendable (CoolifyStandIn) async throws -> T
+    ) async throws -> T {
         let token = "standin-token-" + UUID().uuidString
         let serverUUID = "srv" + CoolifyStandInState.newUUID().prefix(21)
-        let state = CoolifyStandInState(serverUUID: String(serverUUID))
+        let state = CoolifyStandInState(serverUUID: String(serverUUID), onServiceChange: onServiceChange)
         let router = CoolifyStandInRoutes(state: state, token: token).router()
         return try await LoopbackServer.with({ onServerRunning in
             Application(
@@ -84,6 +89,20 @@ public final class CoolifyStandIn: Sendable {
     public func count(_ method: String, _ path: String) async -> Int {
         await self.state.calls.filter { $0.method == method && $0.path == path }.count
     }
+}
+
+/// What happened to a stand-in service, for ``CoolifyStandIn/withRunning(onServiceChange:_:)``.
+public enum CoolifyServiceChange: Sendable, Equatable {
+    /// Created; `deployed` when `instant_deploy` started it.
+    case created(deployed: Bool)
+    case started
+    case stopped
+    case deleted
+}
+
+extension CoolifyStandIn {
+    /// Receives the service uuid and what happened to it.
+    public typealias ServiceChangeHandler = @Sendable (String, CoolifyServiceChange) async throws -> Void
 }
 
 /// A failure the stand-in can be told to answer with.

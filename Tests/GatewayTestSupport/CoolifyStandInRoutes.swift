@@ -27,8 +27,9 @@ struct CoolifyStandInRoutes: Sendable {
         api.delete("services/:uuid") { request, context in
             let uuid = context.parameters.get("uuid") ?? ""
             return try await self.handle(request, path: "/services/\(uuid)") { _ in
-                await self.state.removeService(uuid)
-                    ? Self.json(.ok, ["message": "Service deletion request queued."]) : Self.notFound("Service")
+                guard await self.state.removeService(uuid) else { return Self.notFound("Service") }
+                try await self.state.changed(uuid, .deleted)
+                return Self.json(.ok, ["message": "Service deletion request queued."])
             }
         }
         for (action, status) in [("start", "running:unknown"), ("stop", "exited")] {
@@ -37,6 +38,7 @@ struct CoolifyStandInRoutes: Sendable {
                 return try await self.handle(request, path: "/services/\(uuid)/\(action)") { _ in
                     guard await self.state.services[uuid] != nil else { return Self.notFound("Service") }
                     await self.state.setStatus(uuid, status)
+                    try await self.state.changed(uuid, action == "start" ? .started : .stopped)
                     return Self.json(.ok, ["message": "Service \(action == "start" ? "starting" : "stopping") request queued."])
                 }
             }
@@ -105,10 +107,12 @@ struct CoolifyStandInRoutes: Sendable {
         let project = body["project_uuid"] as? String ?? ""
         guard await self.state.projects[project] != nil else { return Self.notFound("Project") }
         let uuid = CoolifyStandInState.newUUID()
+        let deployed = body["instant_deploy"] as? Bool == true
         await self.state.addService(CoolifyStandInState.Service(
             uuid: uuid, name: body["name"] as? String ?? "service-\(uuid)", description: body["description"] as? String,
-            projectUUID: project, status: body["instant_deploy"] as? Bool == true ? "starting:unknown" : "exited", compose: compose
+            projectUUID: project, status: deployed ? "starting:unknown" : "exited", compose: compose
         ))
+        try await self.state.changed(uuid, .created(deployed: deployed))
         return Self.json(.created, ["uuid": uuid, "domains": [String]()])
     }
 

@@ -29,13 +29,20 @@ public actor CoolifyStandInState {
     }
 
     let serverUUID: String
+    let onServiceChange: CoolifyStandIn.ServiceChangeHandler?
     public private(set) var services: [String: Service] = [:]
     public private(set) var projects: [String: String] = [:]
     public private(set) var calls: [Call] = []
     var faults: [PendingFault] = []
 
-    init(serverUUID: String) {
+    init(serverUUID: String, onServiceChange: CoolifyStandIn.ServiceChangeHandler? = nil) {
         self.serverUUID = serverUUID
+        self.onServiceChange = onServiceChange
+    }
+
+    /// Tells the test's handler, if any, what happened to service `uuid`.
+    func changed(_ uuid: String, _ change: CoolifyServiceChange) async throws {
+        try await self.onServiceChange?(uuid, change)
     }
 
     /// A uuid as Coolify makes them: 24 lower-case alphanumerics.

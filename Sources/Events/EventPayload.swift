@@ -1,0 +1,87 @@
+import Foundation
+import GatewayCore
+
+/// The JSON document of an outbound event: `{"type","timestamp","data"}`, timestamp RFC 3339 UTC, data camelCase.
+struct EventEnvelope<Payload: Encodable>: Encodable {
+    let type: String
+    let timestamp: Date
+    let data: Payload
+
+    /// The document as UTF-8 text, keys sorted so equal events read alike.
+    func encoded() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
+
+/// The fields every event's `data` starts with: which project it is about.
+struct ProjectFields: Encodable {
+    let workspace: String
+    let projectId: String
+    let projectSlug: String?
+    let serviceUuid: String?
+}
+
+/// `container.state_changed`: `from` is null when the row was just created.
+struct ContainerStateData: Encodable {
+    let project: ProjectFields
+    let from: ContainerState?
+    let state: ContainerState
+
+    enum CodingKeys: String, CodingKey { case from, state }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.project.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.from, forKey: .from)
+        try container.encode(self.state, forKey: .state)
+    }
+}
+
+/// `dev_server.ready` and `dev_server.failed`.
+struct DevServerData: Encodable {
+    let project: ProjectFields
+    let devServer: DevServerFields
+
+    enum CodingKeys: String, CodingKey { case devServer }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.project.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.devServer, forKey: .devServer)
+    }
+}
+
+/// The dev server an event is about.
+struct DevServerFields: Encodable {
+    let id: String
+    let name: String
+    let port: Int
+    let previewUrl: String
+    let state: DevServerState
+    /// Why it failed (the tail of its log), on `dev_server.failed`.
+    let failureReason: String?
+}
+
+/// `autosave.pushed` (with `commit`) and `autosave.failed` (with `output`, the tail of git's output, and `exitCode`,
+/// null on timeout).
+struct AutosaveData: Encodable {
+    let project: ProjectFields
+    let commit: String?
+    let exitCode: Int32?
+    let output: String?
+
+    enum CodingKeys: String, CodingKey { case commit, exitCode, output }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.project.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.commit, forKey: .commit)
+        if let output = self.output {
+            try container.encode(self.exitCode, forKey: .exitCode)
+            try container.encode(output, forKey: .output)
+        }
+    }
+}

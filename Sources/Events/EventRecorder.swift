@@ -1,0 +1,96 @@
+import Foundation
+import GatewayCore
+import Logging
+
+/// Turns the gateway's state changes into outbound events and puts them in the outbox: one insert, no network.
+///
+/// Runs as (part of) the ``ObservedStore`` observer, on the task that made the change; the ``OutboxDeliverer``
+/// sends the events later, so a slow or absent receiver never slows the gateway down.
+public struct EventRecorder: Sendable {
+    /// The base store (not the observed one), where events are enqueued and projects looked up.
+    public let store: any GatewayStore
+    public let clock: any WallClock
+    /// Called after each enqueue, without waiting (``OutboxDeliverer/wake()``).
+    let wake: @Sendable () -> Void
+    let logger: Logger
+
+    /// The most characters of a failed autosave's output an event carries (its tail).
+    public static let outputTail = 1000
+
+    public init(store: any GatewayStore, clock: any WallClock = SystemClock(), logger: Logger, wake: @escaping @Sendable () -> Void) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.wake = wake
+    }
+
+    // MARK: Recording
+
+    /// Enqueues the event `change` calls for, if any. A failure is logged (the change itself stands).
+    public func record(_ change: StoreChange) async {
+        do {
+            guard let event = try await self.event(for: change) else { return }
+            try await self.store.enqueueEvent(event)
+            self.wake()
+        } catch {
+            self.logger.error("could not record an outbound event", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The event for `change`, or nil when it calls for none: a container row whose state did not change, a dev
+    /// server that did not just become `running` or `failed`.
+    public func event(for change: StoreChange) async throws -> OutboundEvent? {
+        switch change {
+        case .container(let record, let from):
+            guard from != record.state else { return nil }
+            let data = ContainerStateData(project: Self.project(record), from: from, state: record.state)
+            return try self.event(.containerStateChanged, data)
+        case .devServer(let record, let from):
+            guard from != record.state else { return nil }
+            let type: OutboundEventType
+            switch record.state {
+            case .running: type = .devServerReady
+            case .failed: type = .devServerFailed
+            case .starting, .stopped: return nil
+            }
+            let container = try await self.store.container(record.projectID)
+            let data = DevServerData(
+                project: Self.project(record.projectID, record.workspace, container),
+                devServer: DevServerFields(
+                    id: record.id.rawValue, name: record.name, port: record.port.number, previewUrl: record.previewURL,
+                    state: record.state, failureReason: record.failureReason
+                )
+            )
+            return try self.event(type, data)
+        case .autosave(let attempt):
+            let container = try await self.store.container(attempt.projectID)
+            let data = AutosaveData(
+                project: Self.project(attempt.projectID, attempt.workspace, container, slug: attempt.repo),
+                commit: attempt.commit, exitCode: attempt.code,
+                output: attempt.ok ? nil : String(attempt.output.suffix(Self.outputTail))
+            )
+            return try self.event(attempt.ok ? .autosavePushed : .autosaveFailed, data)
+        }
+    }
+
+    // MARK: Internals
+
+    func event(_ type: OutboundEventType, _ data: some Encodable) throws -> OutboundEvent {
+        let now = self.clock.now
+        let body = try EventEnvelope(type: type.rawValue, timestamp: now, data: data).encoded()
+        return OutboundEvent(type: type, body: body, createdAt: now)
+    }
+
+    static func project(_ record: ContainerRecord) -> ProjectFields {
+        self.project(record.projectID, record.workspace, record)
+    }
+
+    static func project(
+        _ project: ProjectID, _ workspace: WorkspaceSlug, _ record: ContainerRecord?, slug: String? = nil
+    ) -> ProjectFields {
+        ProjectFields(
+            workspace: workspace.rawValue, projectId: project.rawValue,
+            projectSlug: record?.projectSlug?.rawValue ?? slug, serviceUuid: record?.serviceUUID?.rawValue
+        )
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// The chat-turn half of the store (`vibn_chat_turns`): each `turnId`+`phase` of a project applied once, and which
+/// turns are open. Keyed by project too, so one tenant cannot claim another's turn id first.
+public protocol ChatTurnStore: Sendable {
+    /// Records a turn's phase unless that `turnId`+`phase` was recorded for the project before.
+    /// - Returns: true when this event is new (and should be applied).
+    func claimTurn(_ turn: ChatTurn) async throws -> Bool
+
+    /// Whether the project has a turn that `started` after `since` and has no `ended` for it yet.
+    func hasOpenTurn(project: ProjectID, since: Date) async throws -> Bool
+}
+
+// MARK: - ObservedStore
+
+/// Chat turns change no container or dev-server state: they pass straight through.
+extension ObservedStore {
+    public func claimTurn(_ turn: ChatTurn) async throws -> Bool { try await self.base.claimTurn(turn) }
+    public func hasOpenTurn(project: ProjectID, since: Date) async throws -> Bool {
+        try await self.base.hasOpenTurn(project: project, since: since)
+    }
+}

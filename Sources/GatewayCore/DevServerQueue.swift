@@ -1,0 +1,61 @@
+import Foundation
+
+/// Work for the ``DevServerSupervisor``: probe a started server, stop probing one, or bring back a resumed
+/// container's servers.
+public enum DevServerJob: Sendable, Equatable {
+    /// Poll the server until it answers (`running`), dies or runs out of time (`failed`).
+    case probe(DevServerRecord)
+    /// Stop probing the server (it was stopped).
+    case cancelProbe(DevServerID)
+    /// The container became `running` again: restart its recorded live servers.
+    case restart(ContainerRecord)
+}
+
+/// The queue between the callers that answer at once (the dev-server routes, the store observer) and the
+/// ``DevServerSupervisor`` that drains it. Unbounded: jobs are small and each is needed.
+public final class DevServerQueue: Sendable {
+    let stream: AsyncStream<DevServerJob>
+    let continuation: AsyncStream<DevServerJob>.Continuation
+
+    public init() {
+        (self.stream, self.continuation) = AsyncStream.makeStream()
+    }
+
+    /// Queues `job` without waiting.
+    public func enqueue(_ job: DevServerJob) {
+        self.continuation.yield(job)
+    }
+
+    /// Reacts to a store change without waiting: a container that became `running` (a resume) gets its dev
+    /// servers back. Meant for the ``ObservedStore`` observer.
+    public func containerChanged(_ change: StoreChange) {
+        guard case .container(let record, let from) = change, record.state == .running, from != .running else { return }
+        self.enqueue(.restart(record))
+    }
+}
+
+/// The probes in flight, each with a signal that ends it early when its server is stopped.
+actor DevServerProbes {
+    private var stops: [DevServerID: (generation: Int, continuation: AsyncStream<Void>.Continuation)] = [:]
+    private var generation = 0
+
+    /// Registers a probe of `id` (ending any earlier one); returns its generation and the stream that finishes
+    /// when the probe should stop.
+    func register(_ id: DevServerID) -> (Int, AsyncStream<Void>) {
+        self.generation += 1
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        self.stops.updateValue((self.generation, continuation), forKey: id)?.continuation.finish()
+        return (self.generation, stream)
+    }
+
+    /// Ends the probe of `id`, if one runs.
+    func cancel(_ id: DevServerID) {
+        self.stops.removeValue(forKey: id)?.continuation.finish()
+    }
+
+    /// Forgets the probe of `id` of `generation` once it is over (a newer probe of the same server stays).
+    func finished(_ id: DevServerID, generation: Int) {
+        guard self.stops[id]?.generation == generation else { return }
+        self.stops.removeValue(forKey: id)
+    }
+}

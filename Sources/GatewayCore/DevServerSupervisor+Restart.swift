@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+
+// MARK: - Restart after a resume
+
+extension DevServerSupervisor {
+    /// Brings back the recorded live servers of a container that became `running`: a server whose group is still
+    /// alive and ours is left alone; any other is launched again with its id, command and port (a new pid, `starting`,
+    /// probed again), or marked `stopped` when that fails, so no preview route points at nothing.
+    func restart(_ container: ContainerRecord) async {
+        guard let service = container.serviceUUID else { return }
+        do {
+            for server in try await self.store.devServers(project: container.projectID) where server.state.isLive {
+                await self.restart(server, in: service)
+            }
+        } catch {
+            self.logger.error("reading a resumed container's dev servers failed", metadata: ["project.id": "\(container.projectID)", "error": "\(error)"])
+        }
+    }
+
+    /// Restarts one server (see ``restart(_:)-(ContainerRecord)``).
+    func restart(_ server: DevServerRecord, in service: ServiceUUID) async {
+        let metadata: Logger.Metadata = ["dev_server.id": "\(server.id)", "project.id": "\(server.projectID)"]
+        do {
+            let result = try await self.execOnceUp(DevServerScript.relaunch(server), in: service, project: server.projectID)
+            if result.exitCode == 0, DevServerScript.lines(result).last == "alive" {
+                // Still running: a `starting` one lost its probe while the container was away.
+                if server.state == .starting { self.queue.enqueue(.probe(server)) }
+                return
+            }
+            guard result.exitCode == 0, let pid = DevServerScript.launchedPID(result) else { throw GatewayError.launchFailed(result) }
+            let relaunched = try await self.store.relaunchDevServer(
+                server.id, project: server.projectID, from: server.state, previousPID: server.pid, pid: pid, at: self.clock.now
+            )
+            if let relaunched {
+                self.logger.info("dev server relaunched after a resume", metadata: metadata)
+                self.queue.enqueue(.probe(relaunched))
+            } else {
+                // The row moved on meanwhile (stopped by its user): the new launch must not outlive it.
+                var orphan = server
+                orphan.pid = pid
+                _ = try await self.shell.exec(DevServerScript.stop(orphan), in: service)
+            }
+        } catch {
+            self.logger.warning("restarting a dev server after a resume failed; marking it stopped", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            _ = try? await self.store.transitionDevServer(server.id, project: server.projectID, from: server.state, to: .stopped, at: self.clock.now)
+        }
+    }
+
+    /// Runs `request` in a container that may still be starting: Coolify's start returns before the container
+    /// exists, so "no such container" and an unreachable host are retried every ``interval`` until
+    /// ``readinessLimit`` passes or the row stops being `running` (then the last error is thrown).
+    func execOnceUp(_ request: ExecRequest, in service: ServiceUUID, project: ProjectID) async throws -> ExecResult {
+        let deadline = ContinuousClock.now + self.readinessLimit
+        while true {
+            do {
+                return try await self.shell.exec(request, in: service)
+            } catch let error as GatewayError where ["container_not_found", "ssh_unreachable"].contains(error.code) {
+                let stillRunning = try await self.store.container(project)?.state == .running
+                guard stillRunning, ContinuousClock.now + self.interval < deadline else { throw error }
+                try await Task.sleep(for: self.interval)
+            }
+        }
+    }
+}

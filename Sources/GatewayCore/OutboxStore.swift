@@ -1,0 +1,38 @@
+import Foundation
+
+/// The outbox half of the store (`vibn_outbound_events`): events waiting for, or done with, delivery to the
+/// chat backend. Delivery is first in, first out: events come back oldest first.
+public protocol OutboxStore: Sendable {
+    /// Stores a new event (one insert).
+    func enqueueEvent(_ event: OutboundEvent) async throws
+
+    /// Undelivered events created after `cutoff` (older ones are given up), oldest first, at most `limit`.
+    /// Due or not: the deliverer stops at the first one not yet due, so none overtakes an older one.
+    func pendingEvents(createdAfter cutoff: Date, limit: Int) async throws -> [OutboundEvent]
+
+    /// Records that the receiver accepted the event.
+    func markEventDelivered(_ id: String, at now: Date) async throws
+
+    /// Records a failed attempt: one more attempt, the next one not before `nextAttemptAt`, and why it failed.
+    func recordFailedAttempt(_ id: String, error: String, nextAttemptAt: Date) async throws
+
+    /// Deletes events delivered before `cutoff`, and undelivered ones created before it.
+    /// - Returns: How many were deleted.
+    @discardableResult
+    func purgeEvents(before cutoff: Date) async throws -> Int
+}
+
+// MARK: - ObservedStore
+
+/// The outbox is bookkeeping, not state the observers react to: it passes straight through.
+extension ObservedStore {
+    public func enqueueEvent(_ event: OutboundEvent) async throws { try await self.base.enqueueEvent(event) }
+    public func pendingEvents(createdAfter cutoff: Date, limit: Int) async throws -> [OutboundEvent] {
+        try await self.base.pendingEvents(createdAfter: cutoff, limit: limit)
+    }
+    public func markEventDelivered(_ id: String, at now: Date) async throws { try await self.base.markEventDelivered(id, at: now) }
+    public func recordFailedAttempt(_ id: String, error: String, nextAttemptAt: Date) async throws {
+        try await self.base.recordFailedAttempt(id, error: error, nextAttemptAt: nextAttemptAt)
+    }
+    public func purgeEvents(before cutoff: Date) async throws -> Int { try await self.base.purgeEvents(before: cutoff) }
+}

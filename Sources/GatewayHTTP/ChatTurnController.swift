@@ -1,0 +1,119 @@
+import Events
+import Foundation
+import GatewayCore
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `POST /v1/events/chat-turn`: the chat backend says a turn started or ended. Authenticated by the API bearer
+/// token or a Standard Webhooks signature (`GATEWAY_EVENTS_SECRET`) over the raw body; open only when neither is
+/// configured. Each `turnId`+`phase` is claimed in the store once and answered 202 at once; the
+/// ``ChatTurnProcessor`` applies it in the background. A replay answers 202 and changes nothing.
+struct ChatTurnController<Context: RequestContext> {
+    let directory: ProjectDirectory
+    /// Whether a container lifecycle (Coolify) is configured; without one `started` answers 503.
+    let lifecycleConfigured: Bool
+    let queue: ChatTurnQueue
+    let auth: Auth
+
+    static var path: RouterPath { "events/chat-turn" }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post(Self.path) { request, context in try await self.receive(request: request, context: context) }
+        group.methodNotAllowed(Self.path, allowed: [.post])
+    }
+
+    /// The body of `POST /v1/events/chat-turn`.
+    struct Body: Decodable {
+        let workspace: WorkspaceSlug
+        let projectId: ProjectID
+        let projectSlug: ProjectSlug
+        let turnId: TurnID
+        let phase: ChatTurnPhase
+    }
+
+    /// The 202 reply: the container's state now (`provisioning` when a started turn will create it).
+    struct Reply: ResponseEncodable {
+        let state: String
+        let serviceUuid: String?
+    }
+
+    func receive(request: Request, context: Context) async throws -> EditedResponse<Reply> {
+        // The signature covers the raw bytes, so they are read before anything is decoded.
+        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
+        let now = self.directory.clock.now
+        try self.auth.check(request.headers, body: bytes, now: now)
+        // Decoded here, not by Hummingbird, so a missing or malformed field is answered naming it.
+        let body = try JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView))
+        if body.phase == .started, !self.lifecycleConfigured { throw GatewayError.coolifyNotConfigured }
+        let record = try await self.directory.container(workspace: body.workspace, project: body.projectId)
+        let turn = ChatTurn(
+            workspace: body.workspace, project: body.projectId, slug: body.projectSlug, turn: body.turnId, phase: body.phase, receivedAt: now
+        )
+        if try await self.directory.store.claimTurn(turn) {
+            if let dropped = self.queue.enqueue(turn) {
+                context.logger.error("the chat-turn queue is full: dropped the oldest turn", metadata: dropped.logMetadata)
+            }
+            context.logger.info("accepted a chat turn", metadata: turn.logMetadata)
+        } else {
+            context.logger.info("ignored a replayed chat turn", metadata: turn.logMetadata)
+        }
+        let state = record?.state.rawValue ?? (body.phase == .started ? ContainerState.provisioning.rawValue : "absent")
+        return EditedResponse(status: .accepted, response: Reply(state: state, serviceUuid: record?.serviceUUID?.rawValue))
+    }
+}
+
+// MARK: - Authentication
+
+extension ChatTurnController {
+    /// Who may post chat-turn events: the holder of the API token, or a sender signing with the events secret.
+    struct Auth: Sendable {
+        let token: String?
+        let signer: StandardWebhookSigner?
+
+        /// Passes when neither credential is configured, the bearer token matches, or the signature verifies.
+        /// - Throws: ``APIError`` 401 naming what was wrong.
+        func check(_ headers: HTTPFields, body: ByteBuffer, now: Date) throws {
+            guard self.token != nil || self.signer != nil else { return }
+            let authorization = headers[.authorization]
+            if let token = self.token, let presented = BearerAuthMiddleware<Context>.bearer(authorization),
+               ConstantTime.equal(presented, token) {
+                return
+            }
+            let signature = (id: headers[.webhookID], timestamp: headers[.webhookTimestamp], value: headers[.webhookSignature])
+            if let signer = self.signer, signature.id != nil || signature.timestamp != nil || signature.value != nil {
+                do {
+                    try signer.verify(
+                        id: signature.id, timestamp: signature.timestamp, signature: signature.value, body: body.readableBytesView, now: now
+                    )
+                    return
+                } catch let error as StandardWebhookError {
+                    throw APIError(
+                        .unauthorized, code: "invalid_signature", message: "The Standard Webhooks signature was refused: \(error).",
+                        hint: "Sign '{webhook-id}.{webhook-timestamp}.{raw body}' with HMAC-SHA256 keyed by GATEWAY_EVENTS_SECRET."
+                    )
+                }
+            }
+            throw APIError(
+                .unauthorized, code: "unauthorized",
+                message: authorization == nil ? "No credentials: neither a bearer token nor a signature was sent." : "Wrong bearer token.",
+                hint: self.hint, headers: [.wwwAuthenticate: "Bearer"]
+            )
+        }
+
+        var hint: String {
+            switch (self.token, self.signer) {
+            case (.some, .some): "Send 'Authorization: Bearer <GATEWAY_API_TOKEN>', or sign the body with GATEWAY_EVENTS_SECRET (webhook-id, webhook-timestamp, webhook-signature)."
+            case (.some, nil): "Send 'Authorization: Bearer <GATEWAY_API_TOKEN>'."
+            default: "Sign the body with GATEWAY_EVENTS_SECRET (webhook-id, webhook-timestamp, webhook-signature)."
+            }
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let webhookID = Self("webhook-id")!
+    static let webhookTimestamp = Self("webhook-timestamp")!
+    static let webhookSignature = Self("webhook-signature")!
+}

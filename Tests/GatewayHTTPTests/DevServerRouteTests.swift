@@ -1,0 +1,185 @@
+import Foundation
+import GatewayCore
+import GatewayHTTP
+import GatewayTestSupport
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The dev-server routes' life cycle, through SSHExec, the real sshd and the docker stand-in, with the
+/// supervisor probing from the gateway. Tests that bind ports 3000–3009 hold ``PreviewPortLock``.
+@Suite("Dev servers: start, readiness, logs, stop, restart")
+struct DevServerRouteTests {
+    static let httpServer = DevServerFixture.httpServer
+
+    @Test("a server starts, becomes running, logs, and stops with its whole process group")
+    func lifecycle() async throws {
+        let fixture = try await DevServerFixture.make()
+        try await PreviewPortLock.withLock {
+            try await fixture.test { client in
+                let body = #"{"command":"python3 -u -m http.server $PORT --bind 0.0.0.0","port":3001,"name":"site"}"#
+                let id = try await client.devServers(.post, json: body) { response throws in
+                    #expect(response.status == .created)
+                    let json = try response.json()
+                    #expect(json["state"] as? String == "starting")
+                    #expect(json["name"] as? String == "site")
+                    #expect(json["port"] as? Int == 3001)
+                    #expect(json["pid"] is Int)
+                    #expect((json["previewUrl"] as? String)?.hasPrefix("https://preview-1-app-") == true)
+                    #expect(json["startedAt"] is String)
+                    #expect(json["failureReason"] == nil && json["stoppedAt"] == nil)
+                    return try DevServerID(validating: json["id"] as? String ?? "")
+                }
+                defer { DevServerFixture.killGroups(of: [id]) }
+                let running = try await fixture.waitFor(id) { $0.state != .starting }
+                #expect(running.state == .running)
+                let pid = try #require(running.pid)
+                #expect(!ProcessTable.pids(matching: ["VIBN_DEV_SERVER_ID=\(id)"]).isEmpty)
+
+                try await client.devServers(.get, "/\(id)/logs?lines=50") { response throws in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+                    #expect(String(buffer: response.body).contains("Serving HTTP on 0.0.0.0 port 3001"))
+                }
+                try await client.devServers(.get) { response throws in
+                    let servers = try response.json()["devServers"] as? [[String: Any]] ?? []
+                    #expect(servers.map { $0["id"] as? String } == [id.rawValue])
+                    #expect(servers.first?["state"] as? String == "running")
+                }
+
+                try await client.devServers(.delete, "/\(id)") { response in #expect(response.status == .noContent) }
+                #expect(!DevServerFixture.isRunning(pid))
+                #expect(try await ProcessTable.waitUntilGone(["http.server", "3001"]))
+                let stopped = try #require(try await fixture.store.devServer(id, project: fixture.project))
+                #expect(stopped.state == .stopped && stopped.stoppedAt != nil)
+                try await client.devServers(.get) { response throws in
+                    #expect((try response.json()["devServers"] as? [Any])?.isEmpty == true)
+                }
+                // Stopping again changes nothing.
+                try await client.devServers(.delete, "/\(id)") { response in #expect(response.status == .noContent) }
+            }
+        }
+    }
+
+    @Test("a command that exits at once fails with its log tail as the reason")
+    func exitsAtOnce() async throws {
+        let fixture = try await DevServerFixture.make()
+        try await PreviewPortLock.withLock {
+            try await fixture.test { client in
+                let id = try await client.startDevServer(command: "echo boom-output-$PORT; echo on-stderr >&2; exit 3", port: 3002)
+                let failed = try await fixture.waitFor(id) { $0.state != .starting }
+                #expect(failed.state == .failed)
+                let reason = try #require(failed.failureReason)
+                #expect(reason.contains("boom-output-3002") && reason.contains("on-stderr"))
+                try await client.devServers(.get) { response throws in
+                    let servers = try response.json()["devServers"] as? [[String: Any]] ?? []
+                    #expect(servers.first?["failureReason"] as? String == reason)
+                }
+            }
+        }
+    }
+
+    @Test("a server that never answers is failed and stopped at the readiness deadline")
+    func readinessDeadline() async throws {
+        let fixture = try await DevServerFixture.make()
+        try await PreviewPortLock.withLock {
+            try await fixture.test(configure: { $0.devServerReadinessLimit = .seconds(2) }) { client in
+                let id = try await client.startDevServer(command: "echo waiting-forever; exec sleep 300", port: 3003)
+                defer { DevServerFixture.killGroups(of: [id]) }
+                let failed = try await fixture.waitFor(id) { $0.state != .starting }
+                #expect(failed.state == .failed)
+                #expect(failed.failureReason?.contains("did not answer on port 3003") == true)
+                #expect(failed.failureReason?.contains("waiting-forever") == true)
+                #expect(try await ProcessTable.waitUntilGone(["VIBN_DEV_SERVER_ID=\(id)"]))
+            }
+        }
+    }
+
+    @Test("the list shows frontend servers first, then by port, and leaves stopped ones out")
+    func frontendFirst() async throws {
+        let fixture = try await DevServerFixture.make()
+        func row(_ port: Int, _ command: String, _ state: DevServerState = .running) throws -> DevServerRecord {
+            DevServerRecord(
+                id: .random(), projectID: fixture.project, workspace: WorkspaceSlug(trusted: "acme"), name: "port-\(port)",
+                command: command, port: try PreviewPort(validating: port), pid: nil, previewURL: "https://x.test",
+                state: state, startedAt: Date(), stoppedAt: nil
+            )
+        }
+        let rows = [
+            try row(3000, "node api/server.js"), try row(3001, "npm run dev -- vite --port 3001"),
+            try row(3002, "next dev -p 3002"), try row(3003, "uvicorn main:app"), try row(3004, "vite", .stopped),
+        ]
+        for record in rows { try await fixture.store.insertDevServer(record) }
+        try await fixture.test { client in
+            try await client.devServers(.get) { response throws in
+                #expect(response.status == .ok)
+                let ids = (try response.json()["devServers"] as? [[String: Any]] ?? []).map { $0["id"] as? String }
+                #expect(ids == [rows[1], rows[2], rows[0], rows[3]].map(\.id.rawValue))
+            }
+        }
+    }
+
+    @Test("after a resume, a server whose processes died is relaunched, once its container exists, and runs again")
+    func restartAfterResume() async throws {
+        let fixture = try await DevServerFixture.make()
+        try await PreviewPortLock.withLock {
+            try await fixture.testObserved { client, store in
+                try await fixture.withRunningServer(client, port: 3004) { first in
+                    // The container goes away (its processes die); like Coolify's start, the row is `running` again
+                    // two seconds before the container exists, so the first relaunch attempts find no container.
+                    DevServerFixture.killGroups(of: [first.id])
+                    #expect(try await ProcessTable.waitUntilGone(["VIBN_DEV_SERVER_ID=\(first.id)"]))
+                    let container = URL(fileURLWithPath: fixture.exec.peer.dockerRoot).appendingPathComponent("vibn-dev-\(fixture.exec.service)")
+                    let away = container.deletingLastPathComponent().appendingPathComponent(".away-\(fixture.exec.service)")
+                    try FileManager.default.moveItem(at: container, to: away)
+                    let now = Date()
+                    _ = try #require(try await store.transitionContainer(fixture.project, from: .running, to: .suspended, at: now))
+                    _ = try #require(try await store.transitionContainer(fixture.project, from: .suspended, to: .running, at: now))
+                    try await Task.sleep(for: .seconds(2))
+                    try FileManager.default.moveItem(at: away, to: container)
+
+                    let back = try await fixture.waitFor(first.id) { $0.pid != first.pid && $0.state == .running }
+                    #expect(back.state == .running)
+                    #expect(back.pid != first.pid)
+                    #expect(DevServerFixture.isRunning(try #require(back.pid)))
+                }
+            }
+        }
+    }
+
+    @Test("after a resume, a server whose container never comes back is marked stopped, so no route points at nothing")
+    func resumeWithoutContainer() async throws {
+        let fixture = try await DevServerFixture.make()
+        try await PreviewPortLock.withLock {
+            try await fixture.testObserved(readinessLimit: .seconds(3)) { client, store in
+                try await fixture.withRunningServer(client, port: 3003) { first in
+                    DevServerFixture.killGroups(of: [first.id])
+                    try fixture.exec.peer.removeContainer(fixture.exec.service)
+                    _ = try #require(try await store.transitionContainer(fixture.project, from: .running, to: .suspended, at: Date()))
+                    _ = try #require(try await store.transitionContainer(fixture.project, from: .suspended, to: .running, at: Date()))
+                    let after = try await fixture.waitFor(first.id) { $0.state != .running }
+                    #expect(after.state == .stopped)
+                    #expect(try await store.livePreviews().isEmpty)
+                }
+            }
+        }
+    }
+
+    @Test("after a resume, a server whose group is still alive and ours is left alone")
+    func resumeLeavesLiveServer() async throws {
+        let fixture = try await DevServerFixture.make()
+        try await PreviewPortLock.withLock {
+            try await fixture.testObserved { client, store in
+                try await fixture.withRunningServer(client, port: 3005) { first in
+                    _ = try #require(try await store.transitionContainer(fixture.project, from: .running, to: .suspended, at: Date()))
+                    _ = try #require(try await store.transitionContainer(fixture.project, from: .suspended, to: .running, at: Date()))
+                    // The restart job is queued before the next server's probe, so once that one runs, it was handled.
+                    try await fixture.withRunningServer(client, port: 3006) { _ throws in
+                        #expect(try await fixture.store.devServer(first.id, project: fixture.project) == first)
+                    }
+                }
+            }
+        }
+    }
+}
