@@ -9,6 +9,10 @@ public protocol ChatTurnStore: Sendable {
 
     /// Whether the project has a turn that `started` after `since` and has no `ended` for it yet.
     func hasOpenTurn(project: ProjectID, since: Date) async throws -> Bool
+
+    /// Deletes the turns received before `cutoff` (their replays are then applied again).
+    /// - Returns: How many rows were deleted.
+    func purgeTurns(receivedBefore cutoff: Date) async throws -> Int
 }
 
 // MARK: - ObservedStore
@@ -16,6 +20,9 @@ public protocol ChatTurnStore: Sendable {
 /// Chat turns change no container or dev-server state: they pass straight through.
 extension ObservedStore {
     public func claimTurn(_ turn: ChatTurn) async throws -> Bool { try await self.base.claimTurn(turn) }
+    public func purgeTurns(receivedBefore cutoff: Date) async throws -> Int {
+        try await self.base.purgeTurns(receivedBefore: cutoff)
+    }
     public func hasOpenTurn(project: ProjectID, since: Date) async throws -> Bool {
         try await self.base.hasOpenTurn(project: project, since: since)
     }

@@ -35,6 +35,19 @@ public struct DevServers: Sendable {
         }
         let container = try await self.container(workspace: workspace, project: project)
         let previewURL = try await self.previewURL(container, port: port)
+        // One start per project at a time in this process: two starts on one port must not both find it free.
+        return try await Self.starting.withLock(project) {
+            try await self.launch(command: command, port: port, name: name, previewURL: previewURL, workspace: workspace, project: project)
+        }
+    }
+
+    /// The starts running in this process, one per project at a time.
+    static let starting = ProjectLocks()
+
+    /// Frees `port` (reaping stale rows, stopping an untracked listener), launches the command and records it.
+    private func launch(
+        command: String, port: PreviewPort, name: String, previewURL: String, workspace: WorkspaceSlug, project: ProjectID
+    ) async throws -> DevServerRecord {
         let tracked = try await self.store.devServers(project: project).filter { $0.port == port && $0.state.isLive }
         let id = DevServerID.random()
         let result = try await self.exec.exec(

@@ -91,6 +91,22 @@ public struct IdleSweeper: Service {
                 self.logger.error("suspending an idle container failed", metadata: ["project.id": "\(project)", "error": "\(error)"])
             }
         }
+        await self.purgeOldTurns(now: now)
         return result
+    }
+
+    /// How long chat turns are kept: replays older than this would be applied again, so it is far longer than
+    /// any redelivery (and than the turn hold).
+    public static let turnRetention: TimeInterval = 7 * 24 * 3600
+
+    /// Deletes turns past ``turnRetention`` (or the hold, if longer), so `vibn_chat_turns` does not grow forever.
+    func purgeOldTurns(now: Date) async {
+        let keep = max(Self.turnRetention, Double(self.turnHoldMinutes) * 60)
+        do {
+            let purged = try await self.lifecycle.store.purgeTurns(receivedBefore: now.addingTimeInterval(-keep))
+            if purged > 0 { self.logger.info("purged old chat turns", metadata: ["turns.purged": "\(purged)"]) }
+        } catch {
+            self.logger.error("purging old chat turns failed", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -139,6 +139,7 @@ enum Migrations {
               received_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (project_id, turn_id, phase) )
             """,
             "CREATE INDEX IF NOT EXISTS vibn_chat_turns_project_idx ON vibn_chat_turns (project_id, received_at)",
+            "CREATE INDEX IF NOT EXISTS vibn_chat_turns_received_idx ON vibn_chat_turns (received_at)",
             """
             CREATE TABLE IF NOT EXISTS vibn_outbound_events (
               id TEXT PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL,
@@ -155,6 +156,7 @@ enum Migrations {
               received_at REAL NOT NULL, PRIMARY KEY (project_id, turn_id, phase) )
             """,
             "CREATE INDEX IF NOT EXISTS vibn_chat_turns_project_idx ON vibn_chat_turns (project_id, received_at)",
+            "CREATE INDEX IF NOT EXISTS vibn_chat_turns_received_idx ON vibn_chat_turns (received_at)",
             """
             CREATE TABLE IF NOT EXISTS vibn_outbound_events (
               id TEXT PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL, created_at REAL NOT NULL,

@@ -31,4 +31,13 @@ extension PostgresStore: ChatTurnStore {
         for try await _ in rows.decode(Int32.self) { return true }
         return false
     }
+
+    public func purgeTurns(receivedBefore cutoff: Date) async throws -> Int {
+        let rows = try await self.client.query(
+            "DELETE FROM vibn_chat_turns WHERE received_at < \(cutoff) RETURNING 1", logger: self.logger
+        )
+        var count = 0
+        for try await _ in rows.decode(Int32.self) { count += 1 }
+        return count
+    }
 }

@@ -30,4 +30,11 @@ extension SQLiteStore: ChatTurnStore {
         )
         return !rows.isEmpty
     }
+
+    public func purgeTurns(receivedBefore cutoff: Date) async throws -> Int {
+        let rows = try await self.connection.query(
+            "DELETE FROM vibn_chat_turns WHERE received_at < ? RETURNING 1", [.float(cutoff.timeIntervalSince1970)]
+        )
+        return rows.count
+    }
 }

@@ -27,6 +27,21 @@ struct ChatTurnStoreTests {
         }
     }
 
+    @Test("old turns are purged (a replay of one is claimed again); recent ones stay", arguments: StoreBackend.allCases)
+    func purgeOldTurns(backend: StoreBackend) async throws {
+        try await backend.withStore { store throws in
+            let project = uniqueProject()
+            // Far in the past of every other test's turns, so the shared database loses only these.
+            let old = self.turn("turn-\(UUID().uuidString)", .started, project: project, offset: -800_000_000)
+            let recent = self.turn("turn-\(UUID().uuidString)", .started, project: project)
+            #expect(try await store.claimTurn(old))
+            #expect(try await store.claimTurn(recent))
+            #expect(try await store.purgeTurns(receivedBefore: old.receivedAt.addingTimeInterval(1)) >= 1)
+            #expect(try await store.claimTurn(old))
+            #expect(try await store.claimTurn(recent) == false)
+        }
+    }
+
     @Test("concurrent claims of one turnId+phase: exactly one wins", arguments: StoreBackend.allCases)
     func concurrentClaims(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in
