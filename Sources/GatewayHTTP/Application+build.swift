@@ -3,6 +3,7 @@ import GatewayCore
 import Hummingbird
 import Logging
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 
 /// Everything the HTTP layer needs, wired by the executable.
@@ -77,8 +78,11 @@ public struct GatewayDependencies: Sendable {
 /// Builds the router with every route of API.md that is implemented, and the middleware around them.
 public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
+    // One registry per router, so applications in one process (the tests) never share counters.
+    let metrics = PrometheusCollectorRegistry()
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware(registry: metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware())
     router.add(middleware: BearerAuthMiddleware(token: dependencies.apiToken, exemptPrefixes: ["/v1/traefik/", "/v1/webhooks/coolify/", "/v1/events/"]))
@@ -87,6 +91,9 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         store: dependencies.store,
         openAPIDocument: try OpenAPIDocument.load(),
         readinessTimeout: dependencies.readinessTimeout
+    ).addRoutes(to: router)
+    MetricsController<GatewayRequestContext>(
+        registry: metrics, store: dependencies.store, storeTimeout: dependencies.readinessTimeout
     ).addRoutes(to: router)
 
     let v1 = router.group("v1")

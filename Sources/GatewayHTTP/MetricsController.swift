@@ -1,0 +1,61 @@
+import GatewayCore
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+
+/// `GET /metrics`: the request metrics of ``MetricsMiddleware`` and, read from the store at scrape time,
+/// containers by state and live previews, in the Prometheus text format.
+struct MetricsController<Context: RequestContext> {
+    /// The application's registry, which ``MetricsMiddleware`` records into.
+    let registry: PrometheusCollectorRegistry
+    let store: any GatewayStore
+    /// How long a scrape waits for the store before leaving its gauges out.
+    let storeTimeout: Duration
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("metrics") { _, context in try await self.scrape(context: context) }
+        router.methodNotAllowed("metrics", allowed: [.get])
+    }
+
+    // MARK: Scrape
+
+    func scrape(context: Context) async throws -> Response {
+        var bytes = self.registry.emitToBuffer()
+        if let gauges = await self.storeGauges(context: context) {
+            gauges.emit(into: &bytes)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+
+    /// A registry of this scrape's store gauges, so none outlives the read; nil when the store does not answer.
+    func storeGauges(context: Context) async -> PrometheusCollectorRegistry? {
+        let store = self.store
+        do {
+            let (containers, livePreviews) = try await withDeadline(self.storeTimeout) {
+                let containers = try await store.containers(in: Set(ContainerState.allCases))
+                return (containers.map(\.state), try await store.livePreviews().count)
+            }
+            let gauges = PrometheusCollectorRegistry()
+            let byState = MetricNameDescriptor(
+                namespace: "vibn", metricName: "containers", unitName: "", helpText: "Dev containers in the store, by state."
+            )
+            for state in ContainerState.allCases {
+                gauges.makeGauge(descriptor: byState, labels: [("state", state.rawValue)])
+                    .set(Double(containers.count { $0 == state }))
+            }
+            let previews = MetricNameDescriptor(
+                namespace: "vibn", metricName: "live_previews", unitName: "", helpText: "Live previews: starting or running dev servers on running containers."
+            )
+            gauges.makeGauge(descriptor: previews).set(Double(livePreviews))
+            return gauges
+        } catch {
+            context.logger.warning("metrics left out the store gauges", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}
