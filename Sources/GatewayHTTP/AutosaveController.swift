@@ -20,9 +20,7 @@ struct AutosaveController<Context: RequestContext> {
 
     func save(request: Request, context: Context) async throws -> AutosaveReply {
         let target = try ProjectPath(context: context)
-        var request = request
-        let bytes = try await request.collectBody(upTo: context.maxUploadSize)
-        let body = bytes.readableBytes == 0 ? Body(force: nil) : try await request.decode(as: Body.self, context: context)
+        let body = try await request.decodeJSON(as: Body.self, context: context, ifEmpty: Body(force: nil))
         let result = try await self.autosave.save(workspace: target.workspace, project: target.project, force: body.force ?? false)
         return AutosaveReply(result)
     }

@@ -44,8 +44,7 @@ struct ChatTurnController<Context: RequestContext> {
         let bytes = try await request.body.collect(upTo: context.maxUploadSize)
         let now = self.directory.clock.now
         try self.auth.check(request.headers, body: bytes, now: now)
-        // Decoded here, not by Hummingbird, so a missing or malformed field is answered naming it.
-        let body = try JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView))
+        let body = try JSONBody.decode(Body.self, from: bytes)
         if body.phase == .started, !self.lifecycleConfigured { throw GatewayError.coolifyNotConfigured }
         let record = try await self.directory.container(workspace: body.workspace, project: body.projectId)
         let turn = ChatTurn(

@@ -45,7 +45,7 @@ struct ContainerController<Context: RequestContext> {
 
     func ensure(request: Request, context: Context) async throws -> EditedResponse<EnsureOutcome> {
         let target = try ProjectPath(context: context)
-        let body = try await request.decode(as: EnsureBody.self, context: context)
+        let body = try await request.decodeJSON(as: EnsureBody.self, context: context)
         if let name = body.name, name.count > 200 || name.contains(where: \.isNewline) {
             throw ValidationError(field: "name", message: "must be one line of at most 200 characters")
         }

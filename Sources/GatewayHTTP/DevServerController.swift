@@ -30,9 +30,7 @@ struct DevServerController<Context: RequestContext> {
 
     func start(request: Request, context: Context) async throws -> EditedResponse<DevServerReply> {
         let target = try ProjectPath(context: context)
-        // Decoded here, not by Hummingbird, so a missing or malformed field is answered naming it.
-        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
-        let body = try JSONDecoder().decode(StartBody.self, from: Data(bytes.readableBytesView))
+        let body = try await request.decodeJSON(as: StartBody.self, context: context)
         guard PreviewPort.range.contains(body.port) else { throw GatewayError.portOutOfRange(body.port) }
         let server = try await self.devServers.start(
             command: body.command, port: try PreviewPort(validating: body.port), name: body.name,

@@ -16,7 +16,7 @@ struct ExecController<Context: RequestContext> {
 
     func exec(request: Request, context: Context) async throws -> ExecReply {
         let target = try ProjectPath(context: context)
-        let body = try await request.decode(as: ExecBody.self, context: context)
+        let body = try await request.decodeJSON(as: ExecBody.self, context: context)
         let result = try await self.service.exec(try body.request(), workspace: target.workspace, project: target.project)
         return ExecReply(result)
     }

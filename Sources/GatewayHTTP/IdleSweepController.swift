@@ -20,9 +20,7 @@ struct IdleSweepController<Context: RequestContext> {
     }
 
     func sweep(request: Request, context: Context) async throws -> IdleSweepResult {
-        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
-        // Decoded here, not by Hummingbird, so a malformed field is answered naming it.
-        let body = bytes.readableBytes == 0 ? Body(idleMinutes: nil) : try JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView))
+        let body = try await request.decodeJSON(as: Body.self, context: context, ifEmpty: Body(idleMinutes: nil))
         guard let sweeper = self.sweeper else { throw GatewayError.coolifyNotConfigured }
         let minutes = body.idleMinutes ?? sweeper.idleMinutes
         guard IdleSweeper.idleMinutesRange.contains(minutes) else {

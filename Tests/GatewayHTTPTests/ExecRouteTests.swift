@@ -77,6 +77,8 @@ struct ExecRouteTests {
         (#"{"command":"touch /workspace/ran","cwd":"relative"}"#, "invalid_cwd"),
         (#"{"command":"touch /workspace/ran","user":"root;id"}"#, "invalid_user"),
         (#"{"command":"","cwd":"/workspace"}"#, "invalid_command"),
+        (#"{"cwd":"/workspace"}"#, "invalid_command"),
+        (#"{"command":"touch /workspace/ran","timeoutMs":"soon"}"#, "invalid_timeout_ms"),
     ])
     func badInput(body: String, code: String) async throws {
         let fixture = try await ExecFixture.make()
