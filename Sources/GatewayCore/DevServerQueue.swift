@@ -11,21 +11,12 @@ public enum DevServerJob: Sendable, Equatable {
     case restart(ContainerRecord)
 }
 
-/// The queue between the callers that answer at once (the dev-server routes, the store observer) and the
-/// ``DevServerSupervisor`` that drains it. Unbounded: jobs are small and each is needed.
-public final class DevServerQueue: Sendable {
-    let stream: AsyncStream<DevServerJob>
-    let continuation: AsyncStream<DevServerJob>.Continuation
+/// The queue between the dev-server routes and the store observer, and the ``DevServerSupervisor`` that drains
+/// it. The supervisor takes each job at once; the bound matters only without SSH, when no supervisor runs and
+/// resumes would otherwise pile up restart jobs for ever.
+public typealias DevServerQueue = JobQueue<DevServerJob>
 
-    public init() {
-        (self.stream, self.continuation) = AsyncStream.makeStream()
-    }
-
-    /// Queues `job` without waiting.
-    public func enqueue(_ job: DevServerJob) {
-        self.continuation.yield(job)
-    }
-
+extension JobQueue where Job == DevServerJob {
     /// Reacts to a store change without waiting: a container that became `running` (a resume) gets its dev
     /// servers back. Meant for the ``ObservedStore`` observer.
     public func containerChanged(_ change: StoreChange) {

@@ -14,19 +14,6 @@ public struct WebhookDelivery: Sendable, Equatable {
     }
 }
 
-/// The queue between the webhook route, which answers at once, and the ``WebhookProcessor`` that drains it.
-/// Bounded: when it is full, the oldest deliveries are dropped (the reconciler still catches up with them).
-public final class WebhookQueue: Sendable {
-    let stream: AsyncStream<WebhookDelivery>
-    let continuation: AsyncStream<WebhookDelivery>.Continuation
-
-    /// - Parameter capacity: How many deliveries may wait.
-    public init(capacity: Int = 1024) {
-        (self.stream, self.continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(capacity))
-    }
-
-    /// Queues a delivery without waiting.
-    public func enqueue(_ delivery: WebhookDelivery) {
-        self.continuation.yield(delivery)
-    }
-}
+/// The queue between the webhook route and the ``WebhookProcessor``; when it is full the oldest deliveries are
+/// dropped (the reconciler still catches up with them).
+public typealias WebhookQueue = JobQueue<WebhookDelivery>
