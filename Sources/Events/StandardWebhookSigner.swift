@@ -44,8 +44,15 @@ public struct StandardWebhookSigner: Sendable {
 
     // MARK: Verifying
 
+    /// At most this many `v1,` signatures of a `webhook-signature` header are considered (senders list one per
+    /// active secret, so a handful covers a rotation); the rest are ignored.
+    public static let maxCandidates = 5
+
     /// Checks a received message: the timestamp is within ``tolerance`` of `now`, and one of the space-separated
     /// `v1,` signatures matches (compared in constant time).
+    ///
+    /// The cost is bounded whatever the sender sends: the headers are checked before the body is hashed, the MAC is
+    /// computed once, and only the first ``maxCandidates`` `v1,` candidates of the right length are compared.
     /// - Throws: ``StandardWebhookError`` naming what is wrong.
     public func verify(id: String?, timestamp: String?, signature: String?, body: some DataProtocol, now: Date) throws {
         guard let id, !id.isEmpty, id.utf8.count <= 256 else { throw StandardWebhookError.missingHeader("webhook-id") }
@@ -55,12 +62,36 @@ public struct StandardWebhookSigner: Sendable {
         guard abs(now.timeIntervalSince1970 - TimeInterval(seconds)) <= Self.tolerance else {
             throw StandardWebhookError.timestampOutOfTolerance
         }
-        let content = Self.content(id, seconds, body)
-        for candidate in signature.split(separator: " ") where candidate.hasPrefix("v1,") {
-            guard let given = Data(base64Encoded: String(candidate.dropFirst(3))) else { continue }
-            if HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: content, using: SymmetricKey(data: self.keyBytes)) { return }
+        let candidates = Self.candidates(in: signature)
+        guard !candidates.isEmpty else { throw StandardWebhookError.signatureMismatch }
+        let expected = Array(self.mac(id: id, timestamp: seconds, body: body))
+        var matched = false
+        for candidate in candidates {
+            matched = Self.constantTimeEqual(candidate, expected) || matched
         }
-        throw StandardWebhookError.signatureMismatch
+        guard matched else { throw StandardWebhookError.signatureMismatch }
+    }
+
+    /// The decoded MACs of the first ``maxCandidates`` `v1,` entries of a `webhook-signature` value that have the
+    /// length of an HMAC-SHA256 (32 bytes, 44 base64 characters); entries of other versions or lengths are skipped.
+    static func candidates(in signature: String) -> [[UInt8]] {
+        var candidates: [[UInt8]] = []
+        for entry in signature.split(separator: " ", omittingEmptySubsequences: true) {
+            guard candidates.count < Self.maxCandidates else { break }
+            guard entry.utf8.count == 3 + 44, entry.hasPrefix("v1,"),
+                  let bytes = Data(base64Encoded: String(entry.dropFirst(3))), bytes.count == 32
+            else { continue }
+            candidates.append(Array(bytes))
+        }
+        return candidates
+    }
+
+    /// Equality of two MACs in time that does not depend on where they first differ.
+    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
     }
 
     // MARK: Internals

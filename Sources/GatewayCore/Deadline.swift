@@ -20,3 +20,10 @@ public func withDeadline<T: Sendable>(
         return try await group.next()!
     }
 }
+
+extension Duration {
+    /// The whole milliseconds in this duration.
+    public var milliseconds: Int64 {
+        self.components.seconds * 1000 + self.components.attoseconds / 1_000_000_000_000_000
+    }
+}

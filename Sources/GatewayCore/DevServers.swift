@@ -30,7 +30,7 @@ public struct DevServers: Sendable {
         command: String, port: PreviewPort, name: String?, workspace: WorkspaceSlug, project: ProjectID
     ) async throws -> DevServerRecord {
         let name = try Self.validName(name, port: port)
-        guard !command.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, command.utf8.count <= 16 * 1024 else {
+        guard !command.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, command.utf8.count <= ExecRequest.maxCommandBytes else {
             throw ValidationError(field: "command", message: "must be a non-empty shell command of at most 16 KiB")
         }
         let container = try await self.container(workspace: workspace, project: project)

@@ -3,13 +3,20 @@
 extension ExecRequest {
     /// The accepted range of ``timeout``, in milliseconds.
     public static let timeoutMillisecondsRange = 100...(30 * 60 * 1000)
-    /// The accepted range of ``maxBytes`` (per stream).
+    /// The accepted range of ``maxBytes`` (per stream) inside the gateway (file reads go up to the files limit).
     public static let maxBytesRange = 1...(16 << 20)
+    /// The range of `maxBytes` a caller of `POST …/exec` may ask for: its reply holds at most this much of each stream.
+    public static let replyMaxBytesRange = 1...(1 << 20)
+    /// The longest accepted command, in UTF-8 bytes (exec and dev servers alike).
+    public static let maxCommandBytes = 16 * 1024
 
     /// Checks every field that reaches the remote shell, so nothing in cwd, env or user can inject a command.
     /// - Throws: ``ValidationError`` naming the first bad field.
     public func validate() throws {
         guard !self.command.isEmpty else { throw ValidationError(field: "command", message: "must not be empty") }
+        guard self.command.utf8.count <= Self.maxCommandBytes else {
+            throw ValidationError(field: "command", message: "must be at most \(Self.maxCommandBytes) bytes")
+        }
         guard !self.command.utf8.contains(0) else {
             throw ValidationError(field: "command", message: "must not contain NUL bytes")
         }
@@ -27,8 +34,7 @@ extension ExecRequest {
         guard Self.isUserName(self.user) else {
             throw ValidationError(field: "user", message: "must be a user name: [a-z_][a-z0-9_-]*, at most 32 characters")
         }
-        let components = self.timeout.components
-        _ = try Self.timeout(milliseconds: Int(clamping: components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000))
+        _ = try Self.timeout(milliseconds: Int(clamping: self.timeout.milliseconds))
         guard Self.maxBytesRange.contains(self.maxBytes) else {
             throw ValidationError(field: "maxBytes", message: "must be between 1 and \(Self.maxBytesRange.upperBound)")
         }

@@ -14,12 +14,15 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
     public let message: String
     /// An optional next step for the caller.
     public let hint: String?
+    /// Seconds after which the same call may succeed (answered as `Retry-After`); nil when retrying will not help.
+    public let retryAfterSeconds: Int?
 
-    public init(_ kind: Kind, code: String, message: String, hint: String? = nil) {
+    public init(_ kind: Kind, code: String, message: String, hint: String? = nil, retryAfterSeconds: Int? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
         self.hint = hint
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(self.code): \(self.message)" }
@@ -32,5 +35,13 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The state machine does not allow this move.
     public static func invalidTransition(from: String, to: String) -> GatewayError {
         GatewayError(.conflict, code: "invalid_transition", message: "A container cannot move from '\(from)' to '\(to)'.")
+    }
+
+    /// The state store (SQLite or PostgreSQL) did not answer in time or lost its connection.
+    public static func storeUnavailable(_ detail: String) -> GatewayError {
+        GatewayError(
+            .unavailable, code: "store_unavailable", message: "The state store does not answer: \(detail).",
+            hint: "Retry shortly; if it persists, check DATABASE_URL and that the database is up.", retryAfterSeconds: 5
+        )
     }
 }

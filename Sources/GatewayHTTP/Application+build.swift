@@ -17,7 +17,7 @@ public struct GatewayDependencies: Sendable {
     public var shell: (any ContainerShell)?
     /// The preview routes served to Traefik's HTTP provider; nil: `/v1/traefik/dynamic` is not served.
     public var previewRoutes: (any PreviewRoutesSource)?
-    /// The bearer token of `/v1/traefik/dynamic` (`TRAEFIK_PROVIDER_TOKEN`); nil: the API token guards it.
+    /// The bearer token of `/v1/traefik/dynamic` (`TRAEFIK_PROVIDER_TOKEN`); nil: the route is off (never the API token).
     public var traefikProviderToken: String?
     /// The container lifecycle; nil when Coolify is not configured (lifecycle changes then answer 503).
     public var lifecycle: ContainerLifecycle?
@@ -25,8 +25,8 @@ public struct GatewayDependencies: Sendable {
     public var coolifyWebhookSecret: String?
     /// Where accepted Coolify webhooks wait for the `WebhookProcessor`.
     public var webhookQueue: WebhookQueue
-    /// `GATEWAY_EVENTS_SECRET`, which may sign chat-turn events instead of the bearer token; nil: only the token.
-    public var eventsSigner: StandardWebhookSigner?
+    /// `GATEWAY_CHAT_TURN_SECRET`, which may sign chat-turn events instead of the bearer token; nil: only the token.
+    public var chatTurnSigner: StandardWebhookSigner?
     /// Where claimed chat turns wait for the `ChatTurnProcessor`.
     public var chatTurnQueue: ChatTurnQueue
     /// The idle sweeper behind `POST /v1/sweeps/idle`; nil when Coolify is not configured (the route answers 503).
@@ -49,7 +49,7 @@ public struct GatewayDependencies: Sendable {
         lifecycle: ContainerLifecycle? = nil,
         coolifyWebhookSecret: String? = nil,
         webhookQueue: WebhookQueue = WebhookQueue(),
-        eventsSigner: StandardWebhookSigner? = nil,
+        chatTurnSigner: StandardWebhookSigner? = nil,
         chatTurnQueue: ChatTurnQueue = ChatTurnQueue(),
         idleSweeper: IdleSweeper? = nil,
         previewRouting: PreviewRouting = .defaults,
@@ -66,7 +66,7 @@ public struct GatewayDependencies: Sendable {
         self.lifecycle = lifecycle
         self.coolifyWebhookSecret = coolifyWebhookSecret
         self.webhookQueue = webhookQueue
-        self.eventsSigner = eventsSigner
+        self.chatTurnSigner = chatTurnSigner
         self.chatTurnQueue = chatTurnQueue
         self.idleSweeper = idleSweeper
         self.previewRouting = previewRouting
@@ -85,7 +85,6 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     router.add(middleware: MetricsMiddleware(registry: metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware())
-    router.add(middleware: BearerAuthMiddleware(token: dependencies.apiToken, exemptPrefixes: ["/v1/traefik/", "/v1/webhooks/coolify/", "/v1/events/"]))
 
     HealthController<GatewayRequestContext>(
         store: dependencies.store,
@@ -96,25 +95,31 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         registry: metrics, store: dependencies.store, storeTimeout: dependencies.readinessTimeout
     ).addRoutes(to: router)
 
-    let v1 = router.group("v1")
+    // Authentication belongs to the routes, never to a comparison of path strings: every route of `api` runs the
+    // bearer check, whatever shape the request's path had; the three routes of `selfAuthenticated` carry their own
+    // credentials (the webhook secret in the path, a chat-turn signature or the token, Traefik's provider token).
+    let api = router.group("v1").add(middleware: BearerAuthMiddleware(token: dependencies.apiToken))
+    let selfAuthenticated = router.group("v1")
+
     let directory = ProjectDirectory(store: dependencies.store, clock: dependencies.clock)
-    ContainerController(directory: directory, lifecycle: dependencies.lifecycle).addRoutes(to: v1)
-    CoolifyWebhookController(secret: dependencies.coolifyWebhookSecret, queue: dependencies.webhookQueue, clock: dependencies.clock)
-        .addRoutes(to: v1)
+    ContainerController(directory: directory, lifecycle: dependencies.lifecycle).addRoutes(to: api)
     let execService = ExecService(directory: directory, shell: dependencies.shell)
-    ExecController(service: execService).addRoutes(to: v1)
-    AutosaveController(autosave: Autosave(directory: directory, shell: dependencies.shell)).addRoutes(to: v1)
-    FilesController(service: execService).addRoutes(to: v1)
+    ExecController(service: execService).addRoutes(to: api)
+    AutosaveController(autosave: Autosave(directory: directory, shell: dependencies.shell)).addRoutes(to: api)
+    FilesController(service: execService).addRoutes(to: api)
     DevServerController(
         devServers: DevServers(exec: execService, routing: dependencies.previewRouting, queue: dependencies.devServerQueue)
-    ).addRoutes(to: v1)
+    ).addRoutes(to: api)
+    IdleSweepController(sweeper: dependencies.idleSweeper).addRoutes(to: api)
+
+    CoolifyWebhookController(secret: dependencies.coolifyWebhookSecret, queue: dependencies.webhookQueue, clock: dependencies.clock)
+        .addRoutes(to: selfAuthenticated)
     ChatTurnController(
         directory: directory, lifecycleConfigured: dependencies.lifecycle != nil, queue: dependencies.chatTurnQueue,
-        auth: .init(token: dependencies.apiToken, signer: dependencies.eventsSigner)
-    ).addRoutes(to: v1)
-    IdleSweepController(sweeper: dependencies.idleSweeper).addRoutes(to: v1)
+        auth: .init(token: dependencies.apiToken, signer: dependencies.chatTurnSigner)
+    ).addRoutes(to: selfAuthenticated)
     if let previewRoutes = dependencies.previewRoutes {
-        TraefikController(source: previewRoutes, token: dependencies.traefikProviderToken ?? dependencies.apiToken).addRoutes(to: v1)
+        TraefikController(source: previewRoutes, token: dependencies.traefikProviderToken).addRoutes(to: selfAuthenticated)
     }
     return router
 }
@@ -124,15 +129,19 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
 /// - Parameters:
 ///   - dependencies: What the routes use.
 ///   - configuration: Address and server options.
+///   - connectionLimits: How long idle connections and slow requests are kept.
 ///   - services: Services that run beside the server (the PostgreSQL client first, so it stops last).
 ///   - logger: The application logger.
 public func buildApplication(
     _ dependencies: GatewayDependencies,
     configuration: ApplicationConfiguration,
+    connectionLimits: ConnectionLimits = .defaults,
     services: [any Service] = [],
     logger: Logger
 ) throws -> some ApplicationProtocol {
-    var app = Application(router: try buildRouter(dependencies), configuration: configuration, logger: logger)
+    var app = Application(
+        router: try buildRouter(dependencies), server: connectionLimits.server, configuration: configuration, logger: logger
+    )
     app.addServices(services)
     if let shell = dependencies.shell {
         // Last, so it stops first: its probes end before the store they write to closes.

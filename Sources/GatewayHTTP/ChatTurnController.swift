@@ -7,7 +7,7 @@ import Logging
 import NIOCore
 
 /// `POST /v1/events/chat-turn`: the chat backend says a turn started or ended. Authenticated by the API bearer
-/// token or a Standard Webhooks signature (`GATEWAY_EVENTS_SECRET`) over the raw body; open only when neither is
+/// token or a Standard Webhooks signature (`GATEWAY_CHAT_TURN_SECRET`) over the raw body; open only when neither is
 /// configured. Each `turnId`+`phase` is claimed in the store once and answered 202 at once; the
 /// ``ChatTurnProcessor`` applies it in the background. A replay answers 202 and changes nothing.
 struct ChatTurnController<Context: RequestContext> {
@@ -90,7 +90,7 @@ extension ChatTurnController {
                 } catch let error as StandardWebhookError {
                     throw APIError(
                         .unauthorized, code: "invalid_signature", message: "The Standard Webhooks signature was refused: \(error).",
-                        hint: "Sign '{webhook-id}.{webhook-timestamp}.{raw body}' with HMAC-SHA256 keyed by GATEWAY_EVENTS_SECRET."
+                        hint: "Sign '{webhook-id}.{webhook-timestamp}.{raw body}' with HMAC-SHA256 keyed by GATEWAY_CHAT_TURN_SECRET."
                     )
                 }
             }
@@ -103,9 +103,9 @@ extension ChatTurnController {
 
         var hint: String {
             switch (self.token, self.signer) {
-            case (.some, .some): "Send 'Authorization: Bearer <GATEWAY_API_TOKEN>', or sign the body with GATEWAY_EVENTS_SECRET (webhook-id, webhook-timestamp, webhook-signature)."
+            case (.some, .some): "Send 'Authorization: Bearer <GATEWAY_API_TOKEN>', or sign the body with GATEWAY_CHAT_TURN_SECRET (webhook-id, webhook-timestamp, webhook-signature)."
             case (.some, nil): "Send 'Authorization: Bearer <GATEWAY_API_TOKEN>'."
-            default: "Sign the body with GATEWAY_EVENTS_SECRET (webhook-id, webhook-timestamp, webhook-signature)."
+            default: "Sign the body with GATEWAY_CHAT_TURN_SECRET (webhook-id, webhook-timestamp, webhook-signature)."
             }
         }
     }

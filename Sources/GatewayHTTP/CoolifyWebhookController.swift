@@ -36,20 +36,3 @@ struct CoolifyWebhookController<Context: RequestContext> {
         return Accepted(accepted: true)
     }
 }
-
-/// Hummingbird's request log, except that the Coolify webhook's path (whose last segment is a secret) is logged
-/// without that segment.
-struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var webhookPrefix: String { "/v1/webhooks/coolify/" }
-    let inner = LogRequestsMiddleware<Context>(.info)
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix(Self.webhookPrefix) else {
-            return try await self.inner.handle(request, context: context, next: next)
-        }
-        context.logger.info("Request", metadata: [
-            "hb.request.method": "\(request.method)", "hb.request.path": "\(Self.webhookPrefix)<secret>",
-        ])
-        return try await next(request, context)
-    }
-}

@@ -30,7 +30,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as ValidationError:
             return .invalid(field: error.field, message: error.message)
         case let error as GatewayError:
-            return APIError(Self.status(for: error.kind), code: error.code, message: error.message, hint: error.hint)
+            let headers: HTTPFields = error.retryAfterSeconds.map { [.retryAfter: String($0)] } ?? [:]
+            return APIError(Self.status(for: error.kind), code: error.code, message: error.message, hint: error.hint, headers: headers)
         case let error as HTTPError:
             return Self.fromHummingbird(error)
         case let error as DecodingError:

@@ -17,8 +17,9 @@ struct ExecController<Context: RequestContext> {
     func exec(request: Request, context: Context) async throws -> ExecReply {
         let target = try ProjectPath(context: context)
         let body = try await request.decodeJSON(as: ExecBody.self, context: context)
-        let result = try await self.service.exec(try body.request(), workspace: target.workspace, project: target.project)
-        return ExecReply(result)
+        let request = try body.request()
+        let result = try await self.service.exec(request, workspace: target.workspace, project: target.project)
+        return ExecReply(result, maxBytes: request.maxBytes)
     }
 }
 
@@ -33,9 +34,13 @@ struct ExecBody: Decodable {
     let timeoutMs: Int?
     let maxBytes: Int?
 
-    /// The request with API.md's defaults; ranges are checked by ``ExecService``.
+    /// The request with API.md's defaults; `maxBytes` is checked against what a reply may hold, the other ranges by
+    /// ``ExecService``.
     func request() throws -> ExecRequest {
-        ExecRequest(
+        if let maxBytes = self.maxBytes, !ExecRequest.replyMaxBytesRange.contains(maxBytes) {
+            throw ValidationError(field: "maxBytes", message: "must be between 1 and \(ExecRequest.replyMaxBytesRange.upperBound)")
+        }
+        return ExecRequest(
             command: self.command,
             cwd: self.cwd ?? ExecRequest.defaultCwd,
             env: self.env ?? [:],
@@ -49,6 +54,9 @@ struct ExecBody: Decodable {
 
 /// The reply of `POST …/exec`. Output bytes that are not valid UTF-8 are rendered as U+FFFD
 /// (the files endpoint returns raw bytes); `exitCode` is null when the command timed out.
+///
+/// Each stream's JSON string is at most `maxBytes` bytes once escaped, so output of control bytes (a NUL becomes the
+/// six bytes `\u0000`) cannot blow a reply up to six times what was asked for; what is cut sets `truncated`.
 struct ExecReply: ResponseEncodable {
     let exitCode: Int32?
     let stdout: String
@@ -57,11 +65,13 @@ struct ExecReply: ResponseEncodable {
     let timedOut: Bool
     let durationMs: Int
 
-    init(_ result: ExecResult) {
+    init(_ result: ExecResult, maxBytes: Int) {
+        let stdout = Self.text(result.stdout, escapedLimit: maxBytes)
+        let stderr = Self.text(result.stderr, escapedLimit: maxBytes)
         self.exitCode = result.exitCode
-        self.stdout = String(decoding: result.stdout, as: UTF8.self)
-        self.stderr = String(decoding: result.stderr, as: UTF8.self)
-        self.truncated = result.truncated
+        self.stdout = stdout.text
+        self.stderr = stderr.text
+        self.truncated = result.truncated || stdout.cut || stderr.cut
         self.timedOut = result.timedOut
         self.durationMs = result.durationMs
     }
@@ -78,5 +88,27 @@ struct ExecReply: ResponseEncodable {
 
     enum CodingKeys: String, CodingKey {
         case exitCode, stdout, stderr, truncated, timedOut, durationMs
+    }
+
+    /// `bytes` as text, cut where its JSON-escaped form would pass `escapedLimit` bytes.
+    static func text(_ bytes: [UInt8], escapedLimit: Int) -> (text: String, cut: Bool) {
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        var cost = 0
+        var end = decoded.unicodeScalars.startIndex
+        for scalar in decoded.unicodeScalars {
+            cost += Self.escapedWidth(scalar)
+            guard cost <= escapedLimit else { return (String(decoded.unicodeScalars[..<end]), true) }
+            end = decoded.unicodeScalars.index(after: end)
+        }
+        return (decoded, false)
+    }
+
+    /// The bytes `scalar` takes inside a JSON string as JSONEncoder writes it.
+    static func escapedWidth(_ scalar: Unicode.Scalar) -> Int {
+        switch scalar.value {
+        case 0x22, 0x5C, 0x2F, 0x08, 0x09, 0x0A, 0x0C, 0x0D: 2
+        case 0..<0x20: 6
+        default: UTF8.width(scalar)
+        }
     }
 }

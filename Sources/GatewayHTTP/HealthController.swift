@@ -37,11 +37,7 @@ struct HealthController<Context: RequestContext> {
             return Health(status: "ready")
         } catch {
             context.logger.warning("store not ready", metadata: ["error": "\(error)"])
-            throw APIError(
-                .serviceUnavailable, code: "store_unavailable",
-                message: "The state store does not answer.",
-                hint: "Check DATABASE_URL and that the database is up."
-            )
+            throw (error as? GatewayError) ?? GatewayError.storeUnavailable("\(error)")
         }
     }
 }

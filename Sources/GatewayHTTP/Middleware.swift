@@ -13,23 +13,20 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Requires `Authorization: Bearer <token>`, compared in constant time, on every path under `/v1`
-/// (unknown ones too, so they reveal nothing) except the exempt prefixes, which carry their own credentials.
-/// With no token configured, lets all through.
+/// Requires `Authorization: Bearer <token>`, compared in constant time, on every route of the group it is added to.
+///
+/// It is attached to the protected `/v1` route group, so it runs for exactly the routes it protects, whatever
+/// shape the request's path had (`//v1/…`, `/./v1/…`, percent-encoding): authentication is never decided by
+/// comparing path strings. With no token configured (loopback only), it lets all through.
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String?
-    /// Paths under `/v1` authenticated otherwise (webhook secrets, signatures, the Traefik provider token).
-    let exemptPrefixes: [String]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard let token = self.token,
-              path == "/v1" || path.hasPrefix("/v1/"),
-              !self.exemptPrefixes.contains(where: { path.hasPrefix($0) })
-        else { return try await next(request, context) }
-        guard let presented = Self.bearer(request.headers[.authorization]),
-              ConstantTime.equal(presented, token)
-        else { throw APIError.unauthorized }
+        if let token = self.token {
+            guard let presented = Self.bearer(request.headers[.authorization]), ConstantTime.equal(presented, token) else {
+                throw APIError.unauthorized
+            }
+        }
         return try await next(request, context)
     }
 

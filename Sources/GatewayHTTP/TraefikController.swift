@@ -7,9 +7,11 @@ import NIOCore
 /// `GET /v1/traefik/dynamic`: the preview routes for Traefik's HTTP provider.
 ///
 /// JSON by default, YAML for `Accept: application/yaml`; `ETag` and 304 on `If-None-Match`.
-/// Authenticated by its own bearer token (the provider token, else the API token; neither: open, as `/v1` is).
+/// Authenticated by its own bearer token, `TRAEFIK_PROVIDER_TOKEN`, never the API token: a proxy's configuration
+/// must not hold the key to exec. Without that token the route is off and answers 404 `traefik_provider_disabled`.
 struct TraefikController<Context: RequestContext> {
     let source: any PreviewRoutesSource
+    /// `TRAEFIK_PROVIDER_TOKEN`; nil: the route is off.
     let token: String?
 
     static var path: RouterPath { "traefik/dynamic" }
@@ -20,11 +22,16 @@ struct TraefikController<Context: RequestContext> {
     }
 
     func dynamic(_ request: Request) async throws -> Response {
-        if let token = self.token {
-            guard let presented = BearerAuthMiddleware<Context>.bearer(request.headers[.authorization]),
-                  ConstantTime.equal(presented, token)
-            else { throw APIError.unauthorized }
+        guard let token = self.token else {
+            throw APIError(
+                .notFound, code: "traefik_provider_disabled",
+                message: "The Traefik HTTP provider route is off: TRAEFIK_PROVIDER_TOKEN is not set.",
+                hint: "Set TRAEFIK_PROVIDER_TOKEN on the gateway and the same token in Traefik's HTTP provider headers."
+            )
         }
+        guard let presented = BearerAuthMiddleware<Context>.bearer(request.headers[.authorization]),
+              ConstantTime.equal(presented, token)
+        else { throw APIError.unauthorized }
         let wantsYAML = Self.acceptsYAML(request.headers[.accept])
         let body: String
         let etag: String

@@ -37,10 +37,3 @@ enum RemoteCommand {
         return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }
-
-extension Duration {
-    /// The whole milliseconds in this duration.
-    var milliseconds: Int64 {
-        self.components.seconds * 1000 + self.components.attoseconds / 1_000_000_000_000_000
-    }
-}

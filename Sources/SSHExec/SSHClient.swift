@@ -32,7 +32,7 @@ struct SSHClient: Sendable {
             "-o", "IdentityAgent=none",
             "-o", "ConnectTimeout=\(max(1, self.configuration.connectTimeout.components.seconds))",
             "-o", "StrictHostKeyChecking=\(self.configuration.firstContact.optionValue)",
-            "-o", "UserKnownHostsFile=\(self.directory.knownHostsPath)",
+            "-o", "UserKnownHostsFile=\(self.knownHostsFiles)",
             "-o", "GlobalKnownHostsFile=/dev/null",
             "-o", "ControlPath=\(self.directory.controlPath)",
             "-o", "ControlPersist=\(max(1, self.configuration.controlPersist.components.seconds))",
@@ -41,6 +41,15 @@ struct SSHClient: Sendable {
             "-o", "LogLevel=ERROR",
             "-T",
         ]
+    }
+
+    /// The known-hosts files: the configured lines, and first (where `accept-new` records what it learns) the file
+    /// that keeps learned keys across restarts.
+    var knownHostsFiles: String {
+        guard self.configuration.firstContact == .acceptNew, let learned = self.configuration.learnedHostsFile else {
+            return self.directory.knownHostsPath
+        }
+        return learned + " " + self.directory.knownHostsPath
     }
 
     /// Starts the master in the background (`-f`) once it has authenticated.

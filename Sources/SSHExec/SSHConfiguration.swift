@@ -27,6 +27,17 @@ public struct SSHConfiguration: Sendable {
     public var controlPersist: Duration
     /// The `ssh` client to run: a name looked up on `PATH`, or a path.
     public var sshExecutable: String
+    /// At most this many commands run on the host at once (each is one session of the multiplexed connection);
+    /// keep it below sshd's `MaxSessions` (10 by default) and `MaxStartups` (10).
+    public var maxSessions: Int
+    /// How long a command waits for a free session before it fails with `ssh_busy`.
+    public var queueTimeout: Duration
+    /// With ``FirstContact/acceptNew``: the file (absolute path) where a host key learned on first contact is kept,
+    /// so that after a restart a changed key is still refused. nil: learned keys last only as long as the process.
+    public var learnedHostsFile: String?
+
+    /// The default of ``maxSessions``: two under a stock sshd's `MaxSessions 10`, which leaves room for an operator.
+    public static let defaultMaxSessions = 8
 
     public static let defaultUser = "root"
     public static let defaultPort = 22
@@ -40,7 +51,10 @@ public struct SSHConfiguration: Sendable {
         firstContact: FirstContact = .strict,
         connectTimeout: Duration = .seconds(5),
         controlPersist: Duration = .seconds(600),
-        sshExecutable: String = "ssh"
+        sshExecutable: String = "ssh",
+        maxSessions: Int = SSHConfiguration.defaultMaxSessions,
+        queueTimeout: Duration = .seconds(30),
+        learnedHostsFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -51,6 +65,9 @@ public struct SSHConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.controlPersist = controlPersist
         self.sshExecutable = sshExecutable
+        self.maxSessions = maxSessions
+        self.queueTimeout = queueTimeout
+        self.learnedHostsFile = learnedHostsFile
     }
 
     /// Checks what would otherwise reach the `ssh` command line.
@@ -67,6 +84,17 @@ public struct SSHConfiguration: Sendable {
         }
         guard ExecRequest.isUserName(self.user) else {
             throw ValidationError(field: "COOLIFY_SSH_USER", message: "must be a user name: [a-z_][a-z0-9_-]*")
+        }
+        guard (1...64).contains(self.maxSessions) else {
+            throw ValidationError(field: "VIBN_SSH_MAX_SESSIONS", message: "must be in 1-64 (and below sshd's MaxSessions)")
+        }
+        if let file = self.learnedHostsFile {
+            // ssh reads the option as whitespace-separated paths with %-tokens: only plain absolute paths are passed.
+            guard file.hasPrefix("/"), file.utf8.count <= 1024,
+                  !file.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F || [UInt8(ascii: "%"), UInt8(ascii: "\""), UInt8(ascii: "'")].contains($0) })
+            else {
+                throw ValidationError(field: "VIBN_SSH_LEARNED_HOSTS_FILE", message: "must be an absolute path without spaces, quotes or '%'")
+            }
         }
         guard !self.privateKey.isEmpty else {
             throw ValidationError(field: "COOLIFY_SSH_PRIVATE_KEY_B64", message: "must hold a base64-encoded private key")

@@ -7,6 +7,7 @@ public struct SSHExec: ContainerShell {
     private let client: SSHClient
     private let master: SSHMaster
     private let containers = ContainerNames()
+    private let sessions: SessionGate
 
     /// Writes the key and known hosts into a fresh private directory under `parent`; connects on first use.
     /// - Throws: ``ValidationError`` for a bad setting, ``GatewayError`` `ssh_setup_failed` when files cannot be written.
@@ -16,6 +17,7 @@ public struct SSHExec: ContainerShell {
         let directory = try SSHPrivateDirectory.create(in: parent, configuration: configuration)
         self.client = SSHClient(configuration: configuration, directory: directory)
         self.master = SSHMaster(client: self.client)
+        self.sessions = SessionGate(capacity: configuration.maxSessions, queueTimeout: configuration.queueTimeout)
     }
 
     /// The control socket of the multiplexed master (for diagnostics and tests).
@@ -72,11 +74,14 @@ public struct SSHExec: ContainerShell {
         return expected
     }
 
-    /// Runs `remoteCommand` on the host through the master, starting or replacing the master first if needed.
+    /// Runs `remoteCommand` on the host through the master, starting or replacing the master first if needed, once
+    /// one of the host's sessions is free.
     private func run(_ remoteCommand: String, stdin: [UInt8]?, maxBytes: Int, limit: Duration) async throws -> SSHOutcome {
         try await self.master.ensureRunning()
-        let outcome = try await self.client.run(self.client.commandArguments(remoteCommand), stdin: stdin,
-                                                maxBytes: maxBytes, limit: limit)
+        let client = self.client
+        let outcome = try await self.sessions.withSlot {
+            try await client.run(client.commandArguments(remoteCommand), stdin: stdin, maxBytes: maxBytes, limit: limit)
+        }
         if SSHExecError.isSSHFailure(outcome) {
             throw SSHExecError.unreachable(self.client.configuration, detail: SSHExecError.lastLine(outcome.stderr.bytes))
         }

@@ -25,7 +25,23 @@ struct SSHPrivateDirectory: Sendable {
         if key.last != UInt8(ascii: "\n") { key.append(UInt8(ascii: "\n")) }
         try Self.createFile(key, to: directory.keyPath)
         try Self.createFile(Array(configuration.knownHosts.utf8) + [UInt8(ascii: "\n")], to: directory.knownHostsPath)
+        if configuration.firstContact == .acceptNew, let learned = configuration.learnedHostsFile {
+            try Self.prepareLearnedHosts(learned)
+        }
         return directory
+    }
+
+    /// Makes sure the file of learned host keys exists (0600, in a folder created 0700 if missing); keeps its lines.
+    private static func prepareLearnedHosts(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Self.failure("cannot create \(folder) for learned host keys")
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Self.failure("cannot open \(path) for learned host keys") }
+        close(fd)
     }
 
     /// Deletes the directory, the key in it and the socket.

@@ -5,7 +5,7 @@ import PostgresNIO
 /// `fs_dev_autosaves` on PostgreSQL; values are bound parameters.
 extension PostgresStore: AutosaveStore {
     public func recordAutosave(_ attempt: AutosaveAttempt) async throws {
-        try await self.client.query(
+        try await self.query(
             """
             INSERT INTO fs_dev_autosaves (\(unescaped: AutosaveAttempt.storedColumns))
             VALUES (\(attempt.projectID.rawValue), \(attempt.workspace.rawValue), \(attempt.repo), \(attempt.output),
@@ -36,7 +36,7 @@ extension PostgresStore: AutosaveStore {
     // MARK: Row decoding
 
     func autosaveAttempts(_ query: PostgresQuery) async throws -> [AutosaveAttempt] {
-        let rows = try await self.client.query(query, logger: self.logger)
+        let rows = try await self.query(query, logger: self.logger)
         var attempts: [AutosaveAttempt] = []
         for try await (project, workspace, repo, output, code, commit, ok, at) in rows.decode(
             (String, String, String, String?, Int32?, String?, Bool, Date).self

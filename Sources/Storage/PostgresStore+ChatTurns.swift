@@ -5,7 +5,7 @@ import PostgresNIO
 /// `vibn_chat_turns` on PostgreSQL; values are bound parameters.
 extension PostgresStore: ChatTurnStore {
     public func claimTurn(_ turn: ChatTurn) async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             """
             INSERT INTO vibn_chat_turns (turn_id, phase, project_id, workspace, received_at)
             VALUES (\(turn.turn.rawValue), \(turn.phase.rawValue), \(turn.project.rawValue), \(turn.workspace.rawValue), \(turn.receivedAt))
@@ -18,7 +18,7 @@ extension PostgresStore: ChatTurnStore {
     }
 
     public func hasOpenTurn(project: ProjectID, since: Date) async throws -> Bool {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             """
             SELECT 1 FROM vibn_chat_turns s
             WHERE s.project_id = \(project.rawValue) AND s.phase = 'started' AND s.received_at > \(since)
@@ -33,7 +33,7 @@ extension PostgresStore: ChatTurnStore {
     }
 
     public func purgeTurns(receivedBefore cutoff: Date) async throws -> Int {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             "DELETE FROM vibn_chat_turns WHERE received_at < \(cutoff) RETURNING 1", logger: self.logger
         )
         var count = 0

@@ -6,7 +6,7 @@ import PostgresNIO
 /// `fs_dev_servers` on PostgreSQL: each change is one conditional statement; values are bound parameters.
 extension PostgresStore: DevServerStore {
     public func insertDevServer(_ record: DevServerRecord) async throws {
-        try await self.client.query(
+        try await self.query(
             """
             INSERT INTO fs_dev_servers (\(unescaped: DevServerRecord.storedColumns))
             VALUES (\(record.id.rawValue), \(record.projectID.rawValue), \(record.workspace.rawValue), \(record.name),
@@ -65,7 +65,7 @@ extension PostgresStore: DevServerStore {
     }
 
     public func livePreviews() async throws -> [LivePreview] {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             """
             SELECT \(unescaped: LivePreview.storedColumns) FROM fs_dev_servers d
             JOIN fs_project_dev_containers c ON c.project_id = d.project_id
@@ -90,7 +90,7 @@ extension PostgresStore: DevServerStore {
     // MARK: Row decoding
 
     func devServerRecords(_ query: PostgresQuery) async throws -> [DevServerRecord] {
-        let rows = try await self.client.query(query, logger: self.logger)
+        let rows = try await self.query(query, logger: self.logger)
         var records: [DevServerRecord] = []
         for try await (id, project, workspace, name, command, port, pid, url, state, started, stopped, reason) in rows.decode(
             (String, String, String, String, String, Int, Int?, String, String, Date, Date?, String?).self

@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension PostgresStore: LifecycleStore {
     public func diagnostics(_ project: ProjectID) async throws -> ContainerDiagnostics {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             "SELECT blocked_reason, coolify_status FROM fs_project_dev_containers WHERE project_id = \(project.rawValue)",
             logger: self.logger
         )
@@ -15,7 +15,7 @@ extension PostgresStore: LifecycleStore {
     }
 
     public func setDiagnostics(_ diagnostics: ContainerDiagnostics, for project: ProjectID) async throws {
-        try await self.client.query(
+        try await self.query(
             """
             UPDATE fs_project_dev_containers SET blocked_reason = \(diagnostics.blockedReason), coolify_status = \(diagnostics.coolifyStatus)
             WHERE project_id = \(project.rawValue)
@@ -31,9 +31,9 @@ extension PostgresStore: LifecycleStore {
     }
 
     public func claimDelivery(digest: String, at now: Date, ttl: Duration) async throws -> Bool {
-        try await self.client.query("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= \(now)", logger: self.logger)
+        try await self.query("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= \(now)", logger: self.logger)
         let expires = now.addingTimeInterval(Double(ttl.components.seconds))
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             """
             INSERT INTO vibn_webhook_deliveries (digest, expires_at) VALUES (\(digest), \(expires))
             ON CONFLICT (digest) DO NOTHING RETURNING digest
@@ -45,7 +45,7 @@ extension PostgresStore: LifecycleStore {
     }
 
     public func recordDeployment(_ deployment: CoolifyDeployment) async throws {
-        try await self.client.query(
+        try await self.query(
             """
             INSERT INTO vibn_coolify_deployments (application_uuid, deployment_uuid, project_id, succeeded, received_at)
             VALUES (\(deployment.applicationUUID), \(deployment.deploymentUUID),

@@ -5,7 +5,7 @@ import PostgresNIO
 /// `vibn_outbound_events` on PostgreSQL; values are bound parameters, the id breaks ties between equal times.
 extension PostgresStore: OutboxStore {
     public func enqueueEvent(_ event: OutboundEvent) async throws {
-        try await self.client.query(
+        try await self.query(
             """
             INSERT INTO vibn_outbound_events (\(unescaped: OutboundEvent.storedColumns))
             VALUES (\(event.id), \(event.type.rawValue), \(event.body), \(event.createdAt),
@@ -16,7 +16,7 @@ extension PostgresStore: OutboxStore {
     }
 
     public func pendingEvents(createdAfter cutoff: Date, limit: Int) async throws -> [OutboundEvent] {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             """
             SELECT \(unescaped: OutboundEvent.storedColumns) FROM vibn_outbound_events
             WHERE delivered_at IS NULL AND created_at > \(cutoff) ORDER BY created_at, id LIMIT \(limit)
@@ -36,14 +36,14 @@ extension PostgresStore: OutboxStore {
     }
 
     public func markEventDelivered(_ id: String, at now: Date) async throws {
-        try await self.client.query(
+        try await self.query(
             "UPDATE vibn_outbound_events SET delivered_at = \(now) WHERE id = \(id) AND delivered_at IS NULL",
             logger: self.logger
         )
     }
 
     public func recordFailedAttempt(_ id: String, error: String, nextAttemptAt: Date) async throws {
-        try await self.client.query(
+        try await self.query(
             """
             UPDATE vibn_outbound_events SET attempts = attempts + 1, next_attempt_at = \(nextAttemptAt), last_error = \(error)
             WHERE id = \(id) AND delivered_at IS NULL
@@ -54,7 +54,7 @@ extension PostgresStore: OutboxStore {
 
     @discardableResult
     public func purgeEvents(before cutoff: Date) async throws -> Int {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             """
             DELETE FROM vibn_outbound_events
             WHERE (delivered_at IS NOT NULL AND delivered_at < \(cutoff)) OR (delivered_at IS NULL AND created_at < \(cutoff))

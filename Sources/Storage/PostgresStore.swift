@@ -11,11 +11,15 @@ import ServiceLifecycle
 public struct PostgresStore: Store, Service {
     let client: PostgresClient
     let logger: Logger
+    /// How long one query may take, waiting for a pooled connection included, before it fails with
+    /// `store_unavailable` (so a request never hangs on a database that went away).
+    let operationTimeout: Duration
 
     /// A store on a new client for `configuration`.
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+    public init(configuration: PostgresClient.Configuration, logger: Logger, operationTimeout: Duration = .seconds(2)) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+        self.operationTimeout = operationTimeout
     }
 
     /// Runs the connection pool until cancelled or shut down gracefully.
@@ -24,7 +28,7 @@ public struct PostgresStore: Store, Service {
     }
 
     public func ping() async throws {
-        try await self.client.query("SELECT 1", logger: self.logger)
+        try await self.query("SELECT 1", logger: self.logger)
     }
 
     // MARK: Migrations
@@ -123,7 +127,7 @@ public struct PostgresStore: Store, Service {
     }
 
     public func ensurePreviewToken(_ project: ProjectID, candidate: PreviewToken) async throws -> PreviewToken? {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             """
             UPDATE fs_project_dev_containers SET preview_token = COALESCE(NULLIF(preview_token, ''), \(candidate.rawValue))
             WHERE project_id = \(project.rawValue) RETURNING preview_token
@@ -135,7 +139,7 @@ public struct PostgresStore: Store, Service {
     }
 
     public func touchContainer(_ project: ProjectID, at now: Date) async throws {
-        try await self.client.query(
+        try await self.query(
             """
             UPDATE fs_project_dev_containers SET last_active_at = GREATEST(last_active_at, \(now))
             WHERE project_id = \(project.rawValue)
@@ -156,7 +160,7 @@ public struct PostgresStore: Store, Service {
     }
 
     public func activeContainerCount(workspace: WorkspaceSlug) async throws -> Int {
-        let rows = try await self.client.query(
+        let rows = try await self.query(
             """
             SELECT COUNT(*)::int FROM fs_project_dev_containers
             WHERE workspace = \(workspace.rawValue) AND state IN ('provisioning', 'running')
@@ -170,7 +174,7 @@ public struct PostgresStore: Store, Service {
     // MARK: Row decoding
 
     func records(_ query: PostgresQuery) async throws -> [ContainerRecord] {
-        let rows = try await self.client.query(query, logger: self.logger)
+        let rows = try await self.query(query, logger: self.logger)
         var records: [ContainerRecord] = []
         for try await (project, workspace, uuid, image, state, lastActive, suspended, created, slug, token) in rows.decode(
             (String, String, String, String, String, Date, Date?, Date, String?, String?).self

@@ -39,7 +39,7 @@ struct PreviewOptions: ParsableArguments {
     @Option(help: "Directory Traefik's file provider watches; the gateway owns vibn-previews.yml in it. (env: TRAEFIK_DYNAMIC_DIR, default: ./traefik/dynamic)")
     var traefikDynamicDir: String?
 
-    @Option(help: "Bearer token of GET /v1/traefik/dynamic; unset: the API token. Prefer the environment for secrets. (env: TRAEFIK_PROVIDER_TOKEN)")
+    @Option(help: "Bearer token of GET /v1/traefik/dynamic (Traefik's HTTP provider), never the API token; unset: that route is off (404 traefik_provider_disabled). Prefer the environment for secrets. (env: TRAEFIK_PROVIDER_TOKEN)")
     var traefikProviderToken: String?
 
     // MARK: Resolved settings

@@ -24,12 +24,22 @@ struct SSHOptions: ParsableArguments {
     @Option(help: "Host key policy on first contact: strict (only COOLIFY_SSH_KNOWN_HOSTS) or accept-new (trust an unknown host once; a changed key is still refused). (env: VIBN_SSH_FIRST_CONTACT, default: strict)")
     var sshFirstContact: String?
 
+    @Option(help: "With accept-new: the file that keeps host keys learned on first contact across restarts, so a changed key is still refused. (env: VIBN_SSH_LEARNED_HOSTS_FILE, default: ssh_known_hosts beside the SQLite file)")
+    var sshLearnedHostsFile: String?
+
     @Option(help: "Seconds SSH may take to connect. (env: VIBN_SSH_CONNECT_TIMEOUT, default: 5)")
     var sshConnectTimeout: Int?
 
+    @Option(help: "Commands run at once on the Coolify host, each one session of the multiplexed connection; keep it below sshd's MaxSessions (10 by default). (env: VIBN_SSH_MAX_SESSIONS, default: 8)")
+    var sshMaxSessions: Int?
+
+    @Option(help: "Seconds a command waits for a free session before it answers 503 ssh_busy. (env: VIBN_SSH_QUEUE_TIMEOUT, default: 30)")
+    var sshQueueTimeout: Int?
+
     /// The shell into dev containers, or nil (with a warning) when SSH is not configured.
+    /// - Parameter stateDirectory: Where learned host keys are kept by default (the SQLite file's folder).
     /// - Throws: `ArgumentParser.ValidationError` when SSH is half configured or a setting is malformed.
-    func makeShell(logger: Logger) throws -> SSHExec? {
+    func makeShell(stateDirectory: String, logger: Logger) throws -> SSHExec? {
         let host = Setting.string(self.sshHost, env: "COOLIFY_SSH_HOST")
         let key = Setting.string(self.sshPrivateKeyB64, env: "COOLIFY_SSH_PRIVATE_KEY_B64")
         guard let host, let key else {
@@ -48,6 +58,9 @@ struct SSHOptions: ParsableArguments {
         }
         let timeout = try Setting.integer(self.sshConnectTimeout, env: "VIBN_SSH_CONNECT_TIMEOUT", default: 5)
         guard (1...120).contains(timeout) else { throw ArgumentParser.ValidationError("VIBN_SSH_CONNECT_TIMEOUT must be 1-120 seconds") }
+        let queueTimeout = try Setting.integer(self.sshQueueTimeout, env: "VIBN_SSH_QUEUE_TIMEOUT", default: 30)
+        guard (1...600).contains(queueTimeout) else { throw ArgumentParser.ValidationError("VIBN_SSH_QUEUE_TIMEOUT must be 1-600 seconds") }
+        let learned = Setting.string(self.sshLearnedHostsFile, env: "VIBN_SSH_LEARNED_HOSTS_FILE", default: stateDirectory + "/ssh_known_hosts")
         let configuration = SSHConfiguration(
             host: host,
             port: try Setting.integer(self.sshPort, env: "COOLIFY_SSH_PORT", default: SSHConfiguration.defaultPort),
@@ -55,7 +68,10 @@ struct SSHOptions: ParsableArguments {
             privateKey: Array(keyBytes),
             knownHosts: Setting.string(self.sshKnownHosts, env: "COOLIFY_SSH_KNOWN_HOSTS") ?? "",
             firstContact: policy,
-            connectTimeout: .seconds(timeout)
+            connectTimeout: .seconds(timeout),
+            maxSessions: try Setting.integer(self.sshMaxSessions, env: "VIBN_SSH_MAX_SESSIONS", default: SSHConfiguration.defaultMaxSessions),
+            queueTimeout: .seconds(queueTimeout),
+            learnedHostsFile: URL(fileURLWithPath: learned).standardizedFileURL.path
         )
         do {
             return try SSHExec(configuration)

@@ -25,6 +25,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Bearer token required on /v1. Unset: /v1 is open and only loopback is allowed. Prefer the environment for secrets. (env: GATEWAY_API_TOKEN)")
     var apiToken: String?
 
+    @OptionGroup var connectionOptions: ConnectionOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var sshOptions: SSHOptions
     @OptionGroup var previewOptions: PreviewOptions
@@ -52,19 +53,16 @@ struct Serve: AsyncParsableCommand {
         let composeTemplate = try self.previewOptions.composeTemplate()
         let coolify = try self.coolifyOptions.resolve(logger: logger)
         let sweepLimits = try self.sweepOptions.limits()
-        let eventsSigner = try self.eventsOptions.secret.map { secret in
-            do { return try StandardWebhookSigner(secret: secret) } catch {
-                throw ValidationError("GATEWAY_EVENTS_SECRET is malformed: \(error)")
-            }
-        }
+        let connectionLimits = try self.connectionOptions.limits()
+        let chatTurnSigner = try self.eventsOptions.chatTurnSigner()
         let outboxSettings = try self.eventsOptions.url.map { url in try OutboxSettings(url: url, secret: self.eventsOptions.secret) }
-        let shell = try self.sshOptions.makeShell(logger: logger)
+        let shell = try self.sshOptions.makeShell(stateDirectory: self.storeOptions.stateDirectory, logger: logger)
         let (store, storeService) = try await self.storeOptions.makeStore(logger: logger)
         try await StoreOptions.releasing(store) {
             try await self.serve(
                 store: store, storeService: storeService, host: host, port: port, token: token,
                 composeTemplate: composeTemplate, coolify: coolify, shell: shell, sweepLimits: sweepLimits,
-                eventsSigner: eventsSigner, outboxSettings: outboxSettings, logger: logger
+                connectionLimits: connectionLimits, chatTurnSigner: chatTurnSigner, outboxSettings: outboxSettings, logger: logger
             )
         }
         await shell?.close()
@@ -74,9 +72,12 @@ struct Serve: AsyncParsableCommand {
     func serve(
         store: any GatewayStore, storeService: PostgresStore?, host: String, port: Int, token: String?,
         composeTemplate: any ComposeRenderer, coolify: ResolvedCoolify?, shell: SSHExec?, sweepLimits: SweepLimits,
-        eventsSigner: StandardWebhookSigner?, outboxSettings: OutboxSettings?, logger: Logger
+        connectionLimits: ConnectionLimits, chatTurnSigner: StandardWebhookSigner?, outboxSettings: OutboxSettings?, logger: Logger
     ) async throws {
         let previewRoutes = try self.previewOptions.makePublisher(store: store, logger: logger)
+        if self.previewOptions.providerToken == nil {
+            logger.notice("TRAEFIK_PROVIDER_TOKEN is not set: GET /v1/traefik/dynamic is off (the file provider still works)")
+        }
         // Every state change made through this gateway reaches Traefik's file at once (other replicas' within
         // the publisher's periodic refresh).
         // With GATEWAY_EVENTS_URL, the changes also go to the outbox, which delivers them to the chat backend.
@@ -113,10 +114,11 @@ struct Serve: AsyncParsableCommand {
                 previewRoutes: previewRoutes, traefikProviderToken: self.previewOptions.providerToken,
                 // Webhooks are accepted only when something drains them: without Coolify the route answers 404.
                 lifecycle: lifecycle, coolifyWebhookSecret: lifecycle == nil ? nil : self.coolifyOptions.webhookSecret,
-                webhookQueue: webhookQueue, eventsSigner: eventsSigner, chatTurnQueue: chatTurnQueue, idleSweeper: idleSweeper,
+                webhookQueue: webhookQueue, chatTurnSigner: chatTurnSigner, chatTurnQueue: chatTurnQueue, idleSweeper: idleSweeper,
                 previewRouting: try self.previewOptions.routing(), devServerQueue: devServerQueue
             ),
             configuration: .init(address: .hostname(host, port: port), serverName: "vibn-gateway"),
+            connectionLimits: connectionLimits,
             services: (storeService.map { [$0] } ?? []) + [previewRoutes] + lifecycleServices + [chatTurnProcessor]
                 + (idleSweeper.map { [$0] } ?? []) + (outbox.map { [$0] } ?? []),
             logger: logger

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GatewayCore
 import Logging
 import ServiceLifecycle
@@ -12,13 +13,24 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "SQLite database file, used when no database URL is set; created with its folder on first start. (env: VIBN_SQLITE_PATH, default: ./data/vibn-gateway.sqlite)")
     var sqlitePath: String?
 
+    /// The SQLite file (used when no database URL is set).
+    var sqliteFile: String {
+        Setting.string(self.sqlitePath, env: "VIBN_SQLITE_PATH", default: "./data/vibn-gateway.sqlite")
+    }
+
+    /// The gateway's state directory: the SQLite file's folder (also with PostgreSQL), where files that must outlive a
+    /// restart are kept, such as SSH host keys learned on first contact.
+    var stateDirectory: String {
+        (self.sqliteFile as NSString).deletingLastPathComponent.isEmpty ? "." : (self.sqliteFile as NSString).deletingLastPathComponent
+    }
+
     /// The store, and the service that must run for it to work (the PostgreSQL pool), if any.
     func makeStore(logger: Logger) async throws -> (store: any GatewayStore, service: PostgresStore?) {
         if let url = Setting.string(self.databaseURL, env: "DATABASE_URL") {
             let store = PostgresStore(configuration: try DatabaseURL.configuration(url), logger: logger)
             return (store, store)
         }
-        let path = Setting.string(self.sqlitePath, env: "VIBN_SQLITE_PATH", default: "./data/vibn-gateway.sqlite")
+        let path = self.sqliteFile
         logger.info("using SQLite", metadata: ["store.path": "\(path)"])
         return (try await SQLiteStore.open(path: path, logger: logger), nil)
     }

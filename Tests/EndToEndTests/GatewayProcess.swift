@@ -78,6 +78,8 @@ struct GatewayProcess: Sendable {
 actor ProcessLog {
     private var lines: [String] = []
     private var partial = ""
+    /// Everything written, request lines included (up to 16 MiB), for checks that no secret was ever logged.
+    private var everything = ""
 
     /// Appends everything `sequence` yields until it ends.
     func drain(_ sequence: SubprocessOutputSequence) async throws {
@@ -88,11 +90,17 @@ actor ProcessLog {
     }
 
     private func append(_ text: String) {
+        if self.everything.utf8.count < 16 << 20 { self.everything += text }
         var pieces = (self.partial + text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         self.partial = pieces.removeLast()
         // Request lines are the test's own polling; they would crowd out what the gateway did.
-        self.lines.append(contentsOf: pieces.filter { !$0.contains("[Hummingbird] Request") })
+        self.lines.append(contentsOf: pieces.filter { !$0.contains("hb.request.route=") })
         if self.lines.count > 400 { self.lines.removeFirst(self.lines.count - 400) }
+    }
+
+    /// Whether `text` appeared anywhere in the output so far.
+    func contains(_ text: String) -> Bool {
+        self.everything.contains(text)
     }
 
     /// The last `count` lines.

@@ -10,6 +10,8 @@ struct LoopProject: Sendable {
     let coolify: CoolifyStandIn
     let traefik: TraefikPeer
     let eventsSecret: String
+    /// `GATEWAY_CHAT_TURN_SECRET`: signs chat turns (the events secret only signs what the gateway sends).
+    let chatTurnSecret: String
     let workspace = "e2e"
     let projectID = "proj_" + UUID().uuidString.prefix(8).lowercased()
     let slug = "loop-" + UUID().uuidString.prefix(8).lowercased()
@@ -25,7 +27,7 @@ struct LoopProject: Sendable {
     func turn(_ turnID: String, _ phase: String) async throws {
         let answer = try await self.client.chatTurn(
             ["workspace": self.workspace, "projectId": self.projectID, "projectSlug": self.slug, "turnId": turnID, "phase": phase],
-            secret: self.eventsSecret
+            secret: self.chatTurnSecret
         )
         try self.expect(answer, 202, "chat turn \(turnID) \(phase)")
     }

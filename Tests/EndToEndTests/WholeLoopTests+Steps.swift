@@ -76,7 +76,8 @@ extension WholeLoopTests {
 
     /// The gateway's environment: every setting the loop needs, pointing at the peers.
     static func environment(
-        peer: SSHTestPeer, coolify: CoolifyStandIn, receiver: EventReceiverStandIn, dynamic: URL, token: String, secret: String
+        peer: SSHTestPeer, coolify: CoolifyStandIn, receiver: EventReceiverStandIn, dynamic: URL, token: String, secret: String,
+        chatTurnSecret: String
     ) -> [String: String] {
         [
             "GATEWAY_API_TOKEN": token,
@@ -95,6 +96,7 @@ extension WholeLoopTests {
             "VIBN_PREVIEW_CERT_RESOLVER": "",
             "VIBN_PREVIEW_DOMAIN_BASE": "preview.e2e.test",
             "GATEWAY_EVENTS_SECRET": secret,
+            "GATEWAY_CHAT_TURN_SECRET": chatTurnSecret,
             "GATEWAY_EVENTS_URL": receiver.url.absoluteString,
         ]
     }

@@ -42,17 +42,19 @@ struct WholeLoopTests {
     static func runGateway(peers: LoopPeers, storeSettings: [String: String]) async throws {
         let containers = StandInContainers(peer: peers.ssh)
         let secret = StandardWebhookSigner.generateSecret()
+        let chatTurnSecret = StandardWebhookSigner.generateSecret()
         let token = "e2e-" + UUID().uuidString
         try await CoolifyStandIn.withRunning(onServiceChange: containers.handler) { coolify in
             let environment = Self.environment(
-                peer: peers.ssh, coolify: coolify, receiver: peers.receiver, dynamic: peers.dynamic, token: token, secret: secret
+                peer: peers.ssh, coolify: coolify, receiver: peers.receiver, dynamic: peers.dynamic, token: token, secret: secret,
+                chatTurnSecret: chatTurnSecret
             ).merging(storeSettings) { $1 }
             let outcome: Result<Bool, any Error>
             do {
                 outcome = .success(try await GatewayProcess.with(environment: environment, directory: peers.work, port: try FreePort.next()) { gateway in
                     let project = LoopProject(
                         client: GatewayClient(origin: gateway.origin, token: token), coolify: coolify, traefik: peers.traefik,
-                        eventsSecret: secret, origin: peers.work.appendingPathComponent("origin-\(UUID().uuidString).git").path
+                        eventsSecret: secret, chatTurnSecret: chatTurnSecret, origin: peers.work.appendingPathComponent("origin-\(UUID().uuidString).git").path
                     )
                     try await Self.runLoop(project)
                     try await Self.checkEvents(of: project, receiver: peers.receiver)

@@ -1,4 +1,4 @@
-import Events
+@testable import Events
 import Foundation
 import Testing
 
@@ -43,6 +43,31 @@ struct StandardWebhookSignerTests {
         let other = try StandardWebhookSigner(secret: StandardWebhookSigner.generateSecret())
         #expect(throws: StandardWebhookError.signatureMismatch) {
             try other.verify(id: self.id, timestamp: stamp, signature: good, body: self.body, now: now)
+        }
+    }
+
+    @Test("a header of thousands of candidates costs one MAC: only the first 5 well-formed v1 candidates count")
+    func boundedCandidates() throws {
+        let signer = try StandardWebhookSigner(secret: self.secret)
+        let now = Date(timeIntervalSince1970: TimeInterval(self.timestamp))
+        let stamp = String(self.timestamp)
+        let good = signer.signature(id: self.id, timestamp: self.timestamp, body: self.body)
+        let wrong = signer.signature(id: "msg_other", timestamp: self.timestamp, body: self.body)
+        // Malformed entries and other versions are skipped without counting; the first 5 of the right shape count.
+        let noise = ["v1,short", "v2,\(String(good.dropFirst(3)))", "v1,!!!!"] + Array(repeating: wrong, count: 4)
+        try signer.verify(id: self.id, timestamp: stamp, signature: (noise + [good]).joined(separator: " "), body: self.body, now: now)
+        let thousands = Array(repeating: wrong, count: 5000) + [good]
+        #expect(StandardWebhookSigner.candidates(in: thousands.joined(separator: " ")).count == StandardWebhookSigner.maxCandidates)
+        #expect(throws: StandardWebhookError.signatureMismatch) {
+            try signer.verify(id: self.id, timestamp: stamp, signature: thousands.joined(separator: " "), body: self.body, now: now)
+        }
+        // A stale message is refused on its headers: a 1 MiB body is never hashed.
+        let large = Data(repeating: 0x61, count: 1 << 20)
+        #expect(throws: StandardWebhookError.timestampOutOfTolerance) {
+            try signer.verify(id: self.id, timestamp: "1", signature: thousands.joined(separator: " "), body: large, now: now)
+        }
+        #expect(throws: StandardWebhookError.signatureMismatch) {
+            try signer.verify(id: self.id, timestamp: stamp, signature: "v1,bm90IGl0 v1x,abc", body: large, now: now)
         }
     }
 

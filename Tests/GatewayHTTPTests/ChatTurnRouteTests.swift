@@ -15,7 +15,7 @@ struct ChatTurnRouteTests {
     func accepted() async throws {
         let app = try await TestApp.make()
         let store = app.store
-        try await app.test(configure: { $0.eventsSigner = ChatTurnFixture.signer }) { client throws in
+        try await app.test(configure: { $0.chatTurnSigner = ChatTurnFixture.signer }) { client throws in
             let bearer = try await client.chatTurn(ChatTurnFixture.body(turn: "t-bearer"))
             #expect(bearer.status == .accepted)
             #expect(try bearer.json()["state"] as? String == "absent")
@@ -33,7 +33,7 @@ struct ChatTurnRouteTests {
     func refused() async throws {
         let app = try await TestApp.make()
         let store = app.store
-        try await app.test(configure: { $0.eventsSigner = ChatTurnFixture.signer }) { client throws in
+        try await app.test(configure: { $0.chatTurnSigner = ChatTurnFixture.signer }) { client throws in
             let other = try StandardWebhookSigner(secret: StandardWebhookSigner.generateSecret())
             let wrongKey = ChatTurnFixture.body(turn: "t-wrong-key")
             let stale = ChatTurnFixture.body(turn: "t-stale")

@@ -137,17 +137,26 @@ struct TraefikRouteTests {
         }
     }
 
-    @Test("without a provider token the API token guards it; other methods are 405")
-    func fallbackToken() async throws {
+    @Test("without a provider token the route is off: the API token never opens it; other methods are 405")
+    func noFallbackToken() async throws {
         try await TraefikTestGateway.with(providerToken: nil) { _, client in
-            try await client.execute(uri: Self.path, method: .get, headers: TestApp.authorized) { response in
-                #expect(response.status == .ok)
-            }
-            try await client.execute(uri: Self.path, method: .get, headers: Self.authorized) { response in
-                #expect(response.status == .unauthorized)
+            for headers in [TestApp.authorized, Self.authorized, [:]] as [HTTPFields] {
+                try await client.execute(uri: Self.path, method: .get, headers: headers) { response throws in
+                    #expect(response.status == .notFound)
+                    #expect(try response.errorBody().error.code == "traefik_provider_disabled")
+                }
             }
             try await client.execute(uri: Self.path, method: .post, headers: TestApp.authorized) { response in
                 #expect(response.status == .methodNotAllowed)
+            }
+        }
+    }
+
+    @Test("the API token does not open the provider route when a provider token is set")
+    func apiTokenRefused() async throws {
+        try await TraefikTestGateway.with { _, client in
+            try await client.execute(uri: Self.path, method: .get, headers: TestApp.authorized) { response in
+                #expect(response.status == .unauthorized)
             }
         }
     }

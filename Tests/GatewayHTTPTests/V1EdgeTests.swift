@@ -15,12 +15,17 @@ struct V1EdgeTests {
     ] as [HTTPFields])
     func unauthorized(headers: HTTPFields) async throws {
         try await TestApp.make().test { client in
-            for uri in [Self.containerPath, "/v1/anything", "/v1/workspaces/BAD/projects/x/container"] {
+            // Authentication runs before validation: a malformed slug on a protected route is 401 too.
+            for uri in [Self.containerPath, "/v1/workspaces/BAD/projects/x/container"] {
                 try await client.execute(uri: uri, method: .get, headers: headers) { response throws in
                     #expect(response.status == .unauthorized, "\(uri)")
                     #expect(try response.errorBody().error.code == "unauthorized")
                     #expect(response.headers[.wwwAuthenticate] == "Bearer")
                 }
+            }
+            // A path that is no route is 404 with or without the token: it reveals nothing either way.
+            try await client.execute(uri: "/v1/anything", method: .get, headers: headers) { response throws in
+                #expect(response.status == .notFound)
             }
         }
     }
