@@ -37,6 +37,8 @@ public struct GatewayDependencies: Sendable {
     public var devServerQueue: DevServerQueue
     /// How long a dev server may take to answer before it is failed.
     public var devServerReadinessLimit: Duration
+    /// How long `/metrics` reuses its store-derived gauges (the route needs no token, so it must not load the store).
+    public var metricsStoreTTL: Duration
 
     public init(
         store: any GatewayStore,
@@ -54,7 +56,8 @@ public struct GatewayDependencies: Sendable {
         idleSweeper: IdleSweeper? = nil,
         previewRouting: PreviewRouting = .defaults,
         devServerQueue: DevServerQueue = DevServerQueue(),
-        devServerReadinessLimit: Duration = .seconds(300)
+        devServerReadinessLimit: Duration = .seconds(300),
+        metricsStoreTTL: Duration = .seconds(5)
     ) {
         self.store = store
         self.clock = clock
@@ -72,6 +75,7 @@ public struct GatewayDependencies: Sendable {
         self.previewRouting = previewRouting
         self.devServerQueue = devServerQueue
         self.devServerReadinessLimit = devServerReadinessLimit
+        self.metricsStoreTTL = metricsStoreTTL
     }
 }
 
@@ -92,7 +96,8 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
         readinessTimeout: dependencies.readinessTimeout
     ).addRoutes(to: router)
     MetricsController<GatewayRequestContext>(
-        registry: metrics, store: dependencies.store, storeTimeout: dependencies.readinessTimeout
+        registry: metrics,
+        cache: StoreGaugeCache(store: dependencies.store, ttl: dependencies.metricsStoreTTL, timeout: dependencies.readinessTimeout)
     ).addRoutes(to: router)
 
     // Authentication belongs to the routes, never to a comparison of path strings: every route of `api` runs the

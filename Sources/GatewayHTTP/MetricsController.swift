@@ -4,14 +4,12 @@ import Logging
 import NIOCore
 import Prometheus
 
-/// `GET /metrics`: the request metrics of ``MetricsMiddleware`` and, read from the store at scrape time,
-/// containers by state and live previews, in the Prometheus text format.
+/// `GET /metrics`: the request metrics of ``MetricsMiddleware`` and, read from the store at most every few seconds
+/// (``StoreGaugeCache``), containers by state and live previews, in the Prometheus text format.
 struct MetricsController<Context: RequestContext> {
     /// The application's registry, which ``MetricsMiddleware`` records into.
     let registry: PrometheusCollectorRegistry
-    let store: any GatewayStore
-    /// How long a scrape waits for the store before leaving its gauges out.
-    let storeTimeout: Duration
+    let cache: StoreGaugeCache
 
     func addRoutes(to router: Router<Context>) {
         router.get("metrics") { _, context in try await self.scrape(context: context) }
@@ -34,24 +32,20 @@ struct MetricsController<Context: RequestContext> {
 
     /// A registry of this scrape's store gauges, so none outlives the read; nil when the store does not answer.
     func storeGauges(context: Context) async -> PrometheusCollectorRegistry? {
-        let store = self.store
         do {
-            let (containers, livePreviews) = try await withDeadline(self.storeTimeout) {
-                let containers = try await store.containers(in: Set(ContainerState.allCases))
-                return (containers.map(\.state), try await store.livePreviews().count)
-            }
+            let read = try await self.cache.gauges()
             let gauges = PrometheusCollectorRegistry()
             let byState = MetricNameDescriptor(
                 namespace: "vibn", metricName: "containers", unitName: "", helpText: "Dev containers in the store, by state."
             )
             for state in ContainerState.allCases {
                 gauges.makeGauge(descriptor: byState, labels: [("state", state.rawValue)])
-                    .set(Double(containers.count { $0 == state }))
+                    .set(Double(read.containers[state] ?? 0))
             }
             let previews = MetricNameDescriptor(
                 namespace: "vibn", metricName: "live_previews", unitName: "", helpText: "Live previews: starting or running dev servers on running containers."
             )
-            gauges.makeGauge(descriptor: previews).set(Double(livePreviews))
+            gauges.makeGauge(descriptor: previews).set(Double(read.livePreviews))
             return gauges
         } catch {
             context.logger.warning("metrics left out the store gauges", metadata: ["error": "\(error)"])

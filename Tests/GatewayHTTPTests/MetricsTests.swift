@@ -65,6 +65,29 @@ struct MetricsTests {
         }
     }
 
+    @Test("the store gauges are read at most once per few seconds: a burst of scrapes does not load the store")
+    func cachedGauges() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client throws in
+            #expect(try await Self.scrape(client).contains(#"vibn_containers{state="provisioning"} 0.0"#))
+            _ = try await app.store.reserveContainer(
+                ContainerReservation(
+                    projectID: ProjectID(validating: Self.project), workspace: WorkspaceSlug(validating: "acme"),
+                    projectSlug: ProjectSlug(validating: "app"), image: "vibn-dev:latest"
+                ),
+                at: Date()
+            )
+            // Within the cache's lifetime every scrape answers from the first read.
+            for _ in 0..<50 {
+                #expect(try await Self.scrape(client).contains(#"vibn_containers{state="provisioning"} 0.0"#))
+            }
+        }
+        let fresh = try await TestApp.make()
+        try await fresh.test(configure: { $0.metricsStoreTTL = .zero }) { client throws in
+            #expect(try await Self.scrape(client).contains(#"vibn_containers{state="provisioning"} 0.0"#))
+        }
+    }
+
     @Test("a store that does not answer leaves the store gauges out; the request metrics still answer 200")
     func storeDown() async throws {
         let app = try await TestApp.make()

@@ -1,0 +1,44 @@
+import GatewayCore
+
+/// The store-derived gauges of `/metrics`, read at most once per ``ttl`` however often `/metrics` is scraped.
+///
+/// `/metrics` needs no token, so each scrape must not cost a store read: concurrent scrapes share one read, and a
+/// read's result serves every scrape for ``ttl``. A failed read is not cached (the next scrape tries again).
+actor StoreGaugeCache {
+    /// Containers by state and live previews, as read from the store.
+    struct Gauges: Sendable {
+        let containers: [ContainerState: Int]
+        let livePreviews: Int
+    }
+
+    let store: any GatewayStore
+    let ttl: Duration
+    let timeout: Duration
+    private var cached: (gauges: Gauges, at: ContinuousClock.Instant)?
+    private var inFlight: Task<Gauges, any Error>?
+
+    init(store: any GatewayStore, ttl: Duration, timeout: Duration) {
+        self.store = store
+        self.ttl = ttl
+        self.timeout = timeout
+    }
+
+    /// The gauges: cached when younger than ``ttl``, else read (once for all who ask meanwhile) within ``timeout``.
+    func gauges() async throws -> Gauges {
+        if let cached = self.cached, ContinuousClock.now - cached.at < self.ttl { return cached.gauges }
+        if let inFlight = self.inFlight { return try await inFlight.value }
+        let (store, timeout) = (self.store, self.timeout)
+        let read = Task {
+            try await withDeadline(timeout) {
+                let states = try await store.containers(in: Set(ContainerState.allCases)).map(\.state)
+                let counts = Dictionary(states.map { ($0, 1) }, uniquingKeysWith: +)
+                return Gauges(containers: counts, livePreviews: try await store.livePreviews().count)
+            }
+        }
+        self.inFlight = read
+        defer { self.inFlight = nil }
+        let gauges = try await read.value
+        self.cached = (gauges, ContinuousClock.now)
+        return gauges
+    }
+}
