@@ -39,8 +39,10 @@ public struct CoolifyOrchestrator: Orchestrator {
 
     // MARK: Coolify projects
 
-    /// The name of a gateway project's own Coolify project.
-    static func projectName(_ identity: ServiceIdentity) -> String { "vibn-\(identity.workspace)-\(identity.project)" }
+    /// The name of a gateway project's own Coolify project: `vibn_{workspace}_{project}`. A workspace slug never holds
+    /// `_` (project ids may), so the first `_` after `vibn_` ends the workspace and no two pairs share a name, where
+    /// `vibn-{workspace}-{project}` was ambiguous (`a-b` + `c` and `a` + `b-c`).
+    static func projectName(_ identity: ServiceIdentity) -> String { "vibn_\(identity.workspace)_\(identity.project)" }
 
     /// The configured Coolify project, or the gateway project's own one (found by name, else created).
     func projectUUID(for identity: ServiceIdentity) async throws -> String {

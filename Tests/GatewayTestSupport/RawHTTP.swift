@@ -10,21 +10,27 @@ public final class RawHTTPConnection: @unchecked Sendable {
 
     /// Connects to `127.0.0.1:port`; reads give up after `readTimeout`.
     public init(port: Int, readTimeout: Duration = .seconds(10)) throws {
-        self.fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard self.fd >= 0 else { throw RawHTTPError("socket() failed: errno \(errno)") }
+        self.fd = try Self.connectedSocket(port: port)
+        var timeout = timeval(tv_sec: Int(readTimeout.components.seconds), tv_usec: 0)
+        setsockopt(self.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// A TCP socket connected to `127.0.0.1:port`.
+    static func connectedSocket(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawHTTPError("socket() failed: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(self.fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
-            close(self.fd)
+            close(fd)
             throw RawHTTPError("connect to 127.0.0.1:\(port) failed: errno \(errno)")
         }
-        var timeout = timeval(tv_sec: Int(readTimeout.components.seconds), tv_usec: 0)
-        setsockopt(self.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
     }
 
     deinit { close(self.fd) }
