@@ -70,9 +70,27 @@ struct SSHClient: Sendable {
 
     // MARK: - Running
 
-    /// Runs `ssh` with `arguments`, feeding `stdin`, keeping at most `maxBytes` of each stream,
-    /// and killing it when `limit` passes.
+    /// How often a connection that sshd dropped before the SSH handshake is tried again.
+    static let startupAttempts = 5
+
+    /// Runs `ssh` with `arguments`, feeding `stdin`, keeping at most `maxBytes` of each stream, and killing it when
+    /// `limit` passes.
+    ///
+    /// A stock sshd drops new connections at random once 10 are being set up (`MaxStartups 10:30:100`), before the
+    /// handshake, so before any remote command ran: such a refusal is tried again after a short, growing, jittered
+    /// pause, up to ``startupAttempts`` times.
     func run(_ arguments: [String], stdin: [UInt8]?, maxBytes: Int, limit: Duration) async throws -> SSHOutcome {
+        var attempt = 1
+        while true {
+            let outcome = try await self.runOnce(arguments, stdin: stdin, maxBytes: maxBytes, limit: limit)
+            guard attempt < Self.startupAttempts, SSHExecError.isStartupRefusal(outcome) else { return outcome }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 50...100) << attempt))
+            attempt += 1
+        }
+    }
+
+    /// One run of `ssh`; see ``run(_:stdin:maxBytes:limit:)``.
+    private func runOnce(_ arguments: [String], stdin: [UInt8]?, maxBytes: Int, limit: Duration) async throws -> SSHOutcome {
         let configuration = Configuration(executable: .name(self.configuration.sshExecutable), arguments: Arguments(arguments))
         let clock = ContinuousClock()
         let started = clock.now

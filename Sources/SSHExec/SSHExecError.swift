@@ -35,6 +35,11 @@ enum SSHExecError {
             || line.contains("Host key verification failed") || line.contains("kex_exchange_identification")
     }
 
+    /// Whether sshd dropped the connection before the SSH handshake (`MaxStartups`), so nothing ran on the host.
+    static func isStartupRefusal(_ outcome: SSHOutcome) -> Bool {
+        outcome.status == 255 && Self.lastLine(outcome.stderr.bytes).contains("kex_exchange_identification")
+    }
+
     /// Whether docker said the container is gone (`No such container`, or stopped).
     static func isContainerGone(_ outcome: SSHOutcome) -> Bool {
         guard outcome.status == 1 else { return false }

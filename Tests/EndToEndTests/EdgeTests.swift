@@ -55,7 +55,7 @@ struct EdgeTests {
                 }
             }
             for connection in idle + heads + bodies {
-                let outcome = connection.readUntilClosed()
+                let outcome = await connection.readUntilClosed()
                 #expect(outcome.closed, "the server closes a slow connection (got \(outcome.bytes.count) bytes, no close)")
             }
             trickle.cancel()

@@ -19,7 +19,13 @@ struct TestApp {
     static func make() async throws -> TestApp {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("vibn-http-\(UUID().uuidString).sqlite").path
         let store = try await SQLiteStore.open(path: path, logger: Logger(label: "http-tests"))
-        try await store.migrate()
+        do {
+            try await store.migrate()
+        } catch {
+            // An SQLite connection must be closed before it is released, or SQLiteNIO traps.
+            try? await store.close()
+            throw error
+        }
         return TestApp(store: store, path: path)
     }
 

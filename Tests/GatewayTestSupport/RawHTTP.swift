@@ -48,14 +48,23 @@ public final class RawHTTPConnection: @unchecked Sendable {
     /// Writes `text` as UTF-8.
     public func write(_ text: String) throws { try self.write(Array(text.utf8)) }
 
-    /// Reads until the peer closes or the read timeout passes; returns what arrived and whether the peer closed.
-    public func readUntilClosed() -> (bytes: [UInt8], closed: Bool) {
+    /// Reads, on a thread of its own, until the peer closes (or resets) the connection or the read timeout passes;
+    /// returns what arrived and whether the peer ended the connection.
+    public func readUntilClosed() async -> (bytes: [UInt8], closed: Bool) {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.blockingReadUntilClosed()) }.start()
+        }
+    }
+
+    private func blockingReadUntilClosed() -> (bytes: [UInt8], closed: Bool) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
             if count > 0 { received += buffer[..<count]; continue }
-            return (received, count == 0)
+            if count < 0, errno == EINTR { continue }
+            // A server that closes with unread bytes in its buffer resets the connection instead of a FIN.
+            return (received, count == 0 || errno == ECONNRESET)
         }
     }
 
