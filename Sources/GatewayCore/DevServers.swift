@@ -30,8 +30,8 @@ public struct DevServers: Sendable {
         command: String, port: PreviewPort, name: String?, workspace: WorkspaceSlug, project: ProjectID
     ) async throws -> DevServerRecord {
         let name = try Self.validName(name, port: port)
-        guard !command.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, command.utf8.count <= ExecRequest.maxCommandBytes else {
-            throw ValidationError(field: "command", message: "must be a non-empty shell command of at most 16 KiB")
+        guard Self.isValidCommand(command) else {
+            throw ValidationError(field: "command", message: "must be a shell command of at most 16 KiB, not only white space, without NUL bytes")
         }
         let container = try await self.container(workspace: workspace, project: project)
         let previewURL = try await self.previewURL(container, port: port)
@@ -140,7 +140,10 @@ public struct DevServers: Sendable {
             throw ValidationError(field: "lines", message: "must be an integer from 1 to \(Self.maxLogLines)")
         }
         _ = try await self.container(workspace: workspace, project: project)
-        guard try await self.store.devServer(id, project: project) != nil else { throw GatewayError.devServerNotFound(id) }
+        // A stopped (deleted) server is gone from the API, as from the list: its log is no longer served.
+        guard let server = try await self.store.devServer(id, project: project), server.state != .stopped else {
+            throw GatewayError.devServerNotFound(id)
+        }
         return try await self.exec.exec(DevServerScript.tail(id, lines: lines), workspace: workspace, project: project).stdout
     }
 
@@ -155,10 +158,22 @@ public struct DevServers: Sendable {
         return record
     }
 
+    /// At most 16 KiB of UTF-8, no NUL, and some character that is not white space (Unicode Zs, tab, line breaks):
+    /// openapi.yaml's `pattern` of `command`.
+    static func isValidCommand(_ command: String) -> Bool {
+        let blank: Set<UInt32> = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+        let scalars = command.unicodeScalars
+        return command.utf8.count <= ExecRequest.maxCommandBytes && !scalars.contains("\u{0}")
+            && scalars.contains { !blank.contains($0.value) && !(0x2000...0x200A).contains($0.value) }
+    }
+
     /// `name`, or `port-N` when absent.
     static func validName(_ name: String?, port: PreviewPort) throws -> String {
         guard let name else { return "port-\(port)" }
-        guard (1...100).contains(name.count), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        // Code points, as openapi.yaml's `minLength`/`maxLength` count them.
+        guard (1...100).contains(name.unicodeScalars.count),
+              !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw ValidationError(field: "name", message: "must be 1 to 100 characters without control characters")
         }
         return name

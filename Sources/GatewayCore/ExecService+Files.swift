@@ -23,12 +23,15 @@ extension ExecService {
     }
 
     /// Writes `content` atomically: into a temporary file beside the target, then `mv` over it.
-    /// Missing parent directories are created; an existing file keeps its mode.
+    /// Missing parent directories are created (409 `not_a_directory` when a parent is a file); an existing file keeps its mode.
     public func writeFile(_ path: WorkspacePath, content: [UInt8], workspace: WorkspaceSlug, project: ProjectID) async throws {
         let script = """
             \(Self.resolveRoot)
             dir=$(realpath -m -- "$(dirname -- "$1")") || exit 1
             case $dir in "$root"|"$root"/*) ;; *) exit \(FileScriptStatus.outside) ;; esac
+            up=$dir
+            while [ ! -e "$up" ] && [ ! -L "$up" ]; do up=$(dirname -- "$up"); done
+            [ -d "$up" ] || exit \(FileScriptStatus.notADirectory)
             mkdir -p -- "$dir" || exit 1
             target=$(realpath -m -- "$dir/$(basename -- "$1")") || exit 1
             case $target in "$root"/*) ;; *) exit \(FileScriptStatus.outside) ;; esac
@@ -86,6 +89,8 @@ extension ExecService {
             throw GatewayError(.invalidInput, code: "not_a_file", message: "\(path) is a directory, not a file.")
         case FileScriptStatus.tooLarge:
             throw FileScriptStatus.tooLarge(path, limit: maxBytes)
+        case FileScriptStatus.notADirectory:
+            throw GatewayError(.conflict, code: "not_a_directory", message: "A parent of \(path) is a file, not a directory.")
         default:
             let detail = String(decoding: result.stderr.suffix(300), as: UTF8.self)
             throw GatewayError(.upstream, code: "files_failed",
@@ -100,6 +105,7 @@ enum FileScriptStatus {
     static let outside: Int32 = 72
     static let notAFile: Int32 = 73
     static let tooLarge: Int32 = 74
+    static let notADirectory: Int32 = 75
 
     static func tooLarge(_ path: WorkspacePath, limit: Int) -> GatewayError {
         GatewayError(.tooLarge, code: "file_too_large", message: "\(path) is larger than the \(limit)-byte limit of this endpoint.",

@@ -46,7 +46,8 @@ struct ContainerController<Context: RequestContext> {
     func ensure(request: Request, context: Context) async throws -> EditedResponse<EnsureOutcome> {
         let target = try ProjectPath(context: context)
         let body = try await request.decodeJSON(as: EnsureBody.self, context: context)
-        if let name = body.name, name.count > 200 || name.contains(where: \.isNewline) {
+        // Code points and line breaks exactly as openapi.yaml's `maxLength` and `pattern` count them.
+        if let name = body.name, name.unicodeScalars.count > 200 || name.unicodeScalars.contains(where: Self.isLineBreak) {
             throw ValidationError(field: "name", message: "must be one line of at most 200 characters")
         }
         let outcome = try await self.requireLifecycle().ensure(
@@ -54,6 +55,11 @@ struct ContainerController<Context: RequestContext> {
                           start: body.start ?? true)
         )
         return EditedResponse(status: outcome.created ? .created : .ok, response: outcome)
+    }
+
+    /// U+000A–U+000D, U+0085, U+2028 and U+2029: what `Character.isNewline` calls a line break.
+    static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        (0x0A...0x0D).contains(scalar.value) || [0x85, 0x2028, 0x2029].contains(scalar.value)
     }
 
     func requireLifecycle() throws -> ContainerLifecycle {

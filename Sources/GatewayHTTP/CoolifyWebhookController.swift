@@ -17,6 +17,8 @@ struct CoolifyWebhookController<Context: RequestContext> {
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post(Self.path) { request, context in try await self.receive(request: request, context: context) }
+        // Whatever the secret: a 405 reveals only that the route exists, which the API documents.
+        group.methodNotAllowed(Self.path, allowed: [.post])
     }
 
     struct Accepted: ResponseEncodable {

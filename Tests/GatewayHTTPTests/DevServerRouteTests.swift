@@ -56,6 +56,11 @@ struct DevServerRouteTests {
                 try await client.devServers(.get) { response throws in
                     #expect((try response.json()["devServers"] as? [Any])?.isEmpty == true)
                 }
+                // A stopped server is gone from the API: its log is not served any more.
+                try await client.devServers(.get, "/\(id)/logs") { response throws in
+                    #expect(response.status == .notFound)
+                    #expect((try response.json()["error"] as? [String: Any])?["code"] as? String == "dev_server_not_found")
+                }
                 // Stopping again changes nothing.
                 try await client.devServers(.delete, "/\(id)") { response in #expect(response.status == .noContent) }
             }

