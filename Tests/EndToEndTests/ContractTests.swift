@@ -32,7 +32,7 @@ struct ContractTests {
                     let credentials = Credentials()
                     let environment = WholeLoopTests.environment(
                         peer: peer, coolify: coolify, receiver: receiver, dynamic: dynamic, token: credentials.apiToken,
-                        secret: StandardWebhookSigner.generateSecret()
+                        secret: StandardWebhookSigner.generateSecret(), chatTurnSecret: credentials.chatTurnSecret
                     ).merging(credentials.gatewaySettings) { $1 }
                         .merging(["VIBN_SQLITE_PATH": work.appendingPathComponent("gateway.sqlite").path]) { $1 }
                     let outcome: Result<Void, any Error>
