@@ -18,6 +18,7 @@ public final class TCPRelay: Sendable {
     private let listener: Int32
     private let mode: Mode
     private let sockets = Mutex<Set<Int32>>([])
+    private let stopped = Mutex(false)
 
     /// Starts listening on a free loopback port.
     public init(_ mode: Mode) throws {
@@ -45,10 +46,11 @@ public final class TCPRelay: Sendable {
         }
     }
 
-    /// Stops listening and closes every connection.
+    /// Stops listening and closes every connection; later calls do nothing. The accepting thread closes the
+    /// listener once its `accept` fails, so the descriptor is never closed twice (nor one that was reused meanwhile).
     public func stop() {
+        guard self.stopped.withLock({ stopped in defer { stopped = true }; return !stopped }) else { return }
         shutdown(self.listener, Int32(SHUT_RDWR))
-        close(self.listener)
         self.cut()
     }
 
@@ -57,13 +59,18 @@ public final class TCPRelay: Sendable {
     private func acceptLoop() {
         while true {
             let client = accept(self.listener, nil, nil)
-            guard client >= 0 else { return }
+            guard client >= 0 else {
+                if errno == EINTR { continue }
+                close(self.listener)
+                return
+            }
             self.sockets.withLock { _ = $0.insert(client) }
             switch self.mode {
             case .blackHole:
                 Thread { [self] in self.pump(from: client, to: nil) }.start()
             case .forward(let port):
                 guard let server = try? RawHTTPConnection.connectedSocket(port: port) else {
+                    self.sockets.withLock { _ = $0.remove(client) }
                     close(client)
                     continue
                 }
