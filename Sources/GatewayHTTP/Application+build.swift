@@ -81,7 +81,8 @@ public struct GatewayDependencies: Sendable {
 
 /// Builds the router with every route of API.md that is implemented, and the middleware around them.
 public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<GatewayRequestContext> {
-    let router = Router(context: GatewayRequestContext.self)
+    // HEAD is answered like GET wherever there is a GET (without the body); elsewhere it is 405 (methodNotAllowed).
+    let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
     // One registry per router, so applications in one process (the tests) never share counters.
     let metrics = PrometheusCollectorRegistry()
     router.add(middleware: RequestIDMiddleware())
