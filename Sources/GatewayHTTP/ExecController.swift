@@ -34,9 +34,12 @@ struct ExecBody: Decodable {
     let timeoutMs: Int?
     let maxBytes: Int?
 
-    /// The request with API.md's defaults; `maxBytes` is checked against what a reply may hold, the other ranges by
-    /// ``ExecService``.
+    /// The request with API.md's defaults; the command's length and `maxBytes` (what a reply may hold) are checked
+    /// here, at the edge, the other rules by ``ExecService``.
     func request() throws -> ExecRequest {
+        guard self.command.utf8.count <= ExecRequest.maxCommandBytes else {
+            throw ValidationError(field: "command", message: "must be at most \(ExecRequest.maxCommandBytes) bytes")
+        }
         if let maxBytes = self.maxBytes, !ExecRequest.replyMaxBytesRange.contains(maxBytes) {
             throw ValidationError(field: "maxBytes", message: "must be between 1 and \(ExecRequest.replyMaxBytesRange.upperBound)")
         }
