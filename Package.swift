@@ -151,6 +151,14 @@ let package = Package(
             path: "Benchmarks/PreviewBench",
             swiftSettings: swiftSettings
         ),
+        // One chat-turn signature check on a 1 MiB body with 1 and 5,000 candidates, beside one raw HMAC of the body
+        // as the floor (scripts/bench-signature).
+        .executableTarget(
+            name: "SignatureBench",
+            dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/SignatureBench",
+            swiftSettings: swiftSettings
+        ),
         // Real test peers shared by the test targets: PostgreSQL settings, sshd, Traefik, a Coolify stand-in.
         .target(
             name: "GatewayTestSupport",
