@@ -86,7 +86,8 @@ extension ExecService {
             throw GatewayError(.invalidInput, code: "path_outside_workspace",
                                message: "\(path) resolves (through a symlink) to a place outside /workspace.")
         case FileScriptStatus.notAFile:
-            throw GatewayError(.invalidInput, code: "not_a_file", message: "\(path) is a directory, not a file.")
+            // The request is well formed; what is at the path conflicts with it (as with not_a_directory).
+            throw GatewayError(.conflict, code: "not_a_file", message: "\(path) is a directory, not a file.")
         case FileScriptStatus.tooLarge:
             throw FileScriptStatus.tooLarge(path, limit: maxBytes)
         case FileScriptStatus.notADirectory:

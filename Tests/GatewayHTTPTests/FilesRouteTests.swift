@@ -110,7 +110,7 @@ struct FilesRouteTests {
                 #expect(try response.errorBody().error.code == "file_too_large")
             }
             try await client.execute(uri: Self.uri("/workspace/dir"), method: .get, headers: TestApp.authorized) { response throws in
-                #expect(response.status == .badRequest)
+                #expect(response.status == .conflict)
                 #expect(try response.errorBody().error.code == "not_a_file")
             }
         }
