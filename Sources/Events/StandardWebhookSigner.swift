@@ -55,6 +55,23 @@ public struct StandardWebhookSigner: Sendable {
     /// computed once, and only the first ``maxCandidates`` `v1,` candidates of the right length are compared.
     /// - Throws: ``StandardWebhookError`` naming what is wrong.
     public func verify(id: String?, timestamp: String?, signature: String?, body: some DataProtocol, now: Date) throws {
+        let (id, seconds, candidates) = try Self.checkHeaders(id: id, timestamp: timestamp, signature: signature, now: now)
+        let expected = Array(self.mac(id: id, timestamp: seconds, body: body))
+        var matched = false
+        for candidate in candidates {
+            matched = Self.constantTimeEqual(candidate, expected) || matched
+        }
+        guard matched else { throw StandardWebhookError.signatureMismatch }
+    }
+
+    /// What can be checked before the body is read: the three headers are there, the timestamp is within
+    /// ``tolerance`` of `now`, and at least one well-formed `v1,` candidate is given.
+    /// - Returns: The id, the timestamp's seconds and the candidates (see ``candidates(in:)``).
+    /// - Throws: ``StandardWebhookError`` naming what is wrong.
+    @discardableResult
+    public static func checkHeaders(
+        id: String?, timestamp: String?, signature: String?, now: Date
+    ) throws -> (id: String, seconds: Int, candidates: [[UInt8]]) {
         guard let id, !id.isEmpty, id.utf8.count <= 256 else { throw StandardWebhookError.missingHeader("webhook-id") }
         guard let timestamp else { throw StandardWebhookError.missingHeader("webhook-timestamp") }
         guard let signature else { throw StandardWebhookError.missingHeader("webhook-signature") }
@@ -64,12 +81,7 @@ public struct StandardWebhookSigner: Sendable {
         }
         let candidates = Self.candidates(in: signature)
         guard !candidates.isEmpty else { throw StandardWebhookError.signatureMismatch }
-        let expected = Array(self.mac(id: id, timestamp: seconds, body: body))
-        var matched = false
-        for candidate in candidates {
-            matched = Self.constantTimeEqual(candidate, expected) || matched
-        }
-        guard matched else { throw StandardWebhookError.signatureMismatch }
+        return (id, seconds, candidates)
     }
 
     /// The decoded MACs of the first ``maxCandidates`` `v1,` entries of a `webhook-signature` value that have the

@@ -40,10 +40,12 @@ struct ChatTurnController<Context: RequestContext> {
     }
 
     func receive(request: Request, context: Context) async throws -> EditedResponse<Reply> {
-        // The signature covers the raw bytes, so they are read before anything is decoded.
-        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
         let now = self.directory.clock.now
-        try self.auth.check(request.headers, body: bytes, now: now)
+        // Everything the headers can tell is checked before the body is read; the signature covers the raw bytes,
+        // so they are read before anything is decoded.
+        let credential = try self.auth.credential(request.headers, now: now)
+        let bytes = try await request.body.collect(upTo: context.maxUploadSize)
+        if credential == .signature { try self.auth.verifySignature(request.headers, body: bytes, now: now) }
         let body = try JSONBody.decode(Body.self, from: bytes)
         if body.phase == .started, !self.lifecycleConfigured { throw GatewayError.coolifyNotConfigured }
         let record = try await self.directory.container(workspace: body.workspace, project: body.projectId)
@@ -66,39 +68,66 @@ struct ChatTurnController<Context: RequestContext> {
 // MARK: - Authentication
 
 extension ChatTurnController {
-    /// Who may post chat-turn events: the holder of the API token, or a sender signing with the events secret.
+    /// Who may post chat-turn events: the holder of the API token, or a sender signing with the chat-turn secret.
     struct Auth: Sendable {
         let token: String?
         let signer: StandardWebhookSigner?
 
-        /// Passes when neither credential is configured, the bearer token matches, or the signature verifies.
-        /// - Throws: ``APIError`` 401 naming what was wrong.
-        func check(_ headers: HTTPFields, body: ByteBuffer, now: Date) throws {
-            guard self.token != nil || self.signer != nil else { return }
+        /// What a request presents, as far as its headers tell.
+        enum Credential: Equatable {
+            /// Nothing is configured: the route is open (loopback only).
+            case open
+            /// The API bearer token matched.
+            case token
+            /// Signature headers whose timestamp and shape pass; the body still has to be verified.
+            case signature
+        }
+
+        /// Checks the headers: the bearer token, or signature headers that are well formed and on time.
+        /// - Throws: ``APIError`` 401 naming what was wrong, before any body is read.
+        func credential(_ headers: HTTPFields, now: Date) throws -> Credential {
+            guard self.token != nil || self.signer != nil else { return .open }
             let authorization = headers[.authorization]
             if let token = self.token, let presented = BearerAuthMiddleware<Context>.bearer(authorization),
                ConstantTime.equal(presented, token) {
-                return
+                return .token
             }
             let signature = (id: headers[.webhookID], timestamp: headers[.webhookTimestamp], value: headers[.webhookSignature])
-            if let signer = self.signer, signature.id != nil || signature.timestamp != nil || signature.value != nil {
-                do {
-                    try signer.verify(
-                        id: signature.id, timestamp: signature.timestamp, signature: signature.value, body: body.readableBytesView, now: now
-                    )
-                    return
-                } catch let error as StandardWebhookError {
-                    throw APIError(
-                        .unauthorized, code: "invalid_signature", message: "The Standard Webhooks signature was refused: \(error).",
-                        hint: "Sign '{webhook-id}.{webhook-timestamp}.{raw body}' with HMAC-SHA256 keyed by GATEWAY_CHAT_TURN_SECRET."
-                    )
+            if self.signer != nil, signature.id != nil || signature.timestamp != nil || signature.value != nil {
+                try Self.refusingSignature {
+                    try StandardWebhookSigner.checkHeaders(id: signature.id, timestamp: signature.timestamp, signature: signature.value, now: now)
                 }
+                return .signature
             }
             throw APIError(
                 .unauthorized, code: "unauthorized",
                 message: authorization == nil ? "No credentials: neither a bearer token nor a signature was sent." : "Wrong bearer token.",
                 hint: self.hint, headers: [.wwwAuthenticate: "Bearer"]
             )
+        }
+
+        /// Verifies the signature over the raw body (one MAC).
+        /// - Throws: ``APIError`` 401 `invalid_signature`.
+        func verifySignature(_ headers: HTTPFields, body: ByteBuffer, now: Date) throws {
+            guard let signer = self.signer else { return }
+            try Self.refusingSignature {
+                try signer.verify(
+                    id: headers[.webhookID], timestamp: headers[.webhookTimestamp], signature: headers[.webhookSignature],
+                    body: body.readableBytesView, now: now
+                )
+            }
+        }
+
+        /// Runs `check`, turning a refused signature into 401 `invalid_signature`.
+        static func refusingSignature(_ check: () throws -> Void) throws {
+            do {
+                try check()
+            } catch let error as StandardWebhookError {
+                throw APIError(
+                    .unauthorized, code: "invalid_signature", message: "The Standard Webhooks signature was refused: \(error).",
+                    hint: "Sign '{webhook-id}.{webhook-timestamp}.{raw body}' with HMAC-SHA256 keyed by GATEWAY_CHAT_TURN_SECRET."
+                )
+            }
         }
 
         var hint: String {

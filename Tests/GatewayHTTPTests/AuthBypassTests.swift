@@ -53,14 +53,34 @@ struct AuthBypassTests {
         #expect(!lines.contains { $0.contains(Self.secret) || $0.contains(String(Self.secret.dropFirst())) })
     }
 
+    @Test("chat-turn credentials are judged from the headers: a 1 MiB body that never comes is not waited for")
+    func chatTurnHeadersFirst() async throws {
+        try await Self.withLiveApp(log: RecordedLog(), configure: { $0.chatTurnSigner = ChatTurnFixture.signer }) { port in
+            let stale = ChatTurnFixture.signed("{}", at: Date(timeIntervalSinceNow: -3600))
+                .map { "\($0.name): \($0.value)" }.filter { $0.hasPrefix("webhook-") }
+            for (headers, code) in [(stale, "invalid_signature"), ([], "unauthorized"), (["Authorization: Bearer wrong"], "unauthorized")] {
+                let connection = try RawHTTPConnection(port: port)
+                let head = ["POST /v1/events/chat-turn HTTP/1.1", "Host: x", "Content-Type: application/json",
+                            "Content-Length: \(1 << 20)"] + headers
+                try connection.write(head.joined(separator: "\r\n") + "\r\n\r\n")
+                let response = try await connection.response()
+                #expect(response.status == 401, "\(code)")
+                #expect(response.text.contains(code))
+            }
+        }
+    }
+
     /// Runs `body` with the port of a live gateway (token, Coolify webhook secret, no Coolify or SSH) logging into `log`.
-    static func withLiveApp(log: RecordedLog, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+    static func withLiveApp(
+        log: RecordedLog, configure: (inout GatewayDependencies) -> Void = { _ in }, _ body: @escaping @Sendable (Int) async throws -> Void
+    ) async throws {
         let app = try await TestApp.make()
         var logger = Logger(label: "auth-bypass") { _ in RecordingLogHandler(log: log) }
         logger.logLevel = .trace
-        let dependencies = GatewayDependencies(
+        var dependencies = GatewayDependencies(
             store: app.store, apiToken: TestApp.token, coolifyWebhookSecret: Self.secret
         )
+        configure(&dependencies)
         let application = try buildApplication(dependencies, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         var failure: (any Error)?
         do {

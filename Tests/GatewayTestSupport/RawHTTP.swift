@@ -68,6 +68,13 @@ public final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// ``readResponse(toHEAD:)`` on a thread of its own (see ``exchange(port:method:target:headers:body:)``).
+    public func response() async throws -> RawHTTPResponse {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try self.readResponse() }) }.start()
+        }
+    }
+
     /// Reads one response's head and, by its `Content-Length`, its body (none for a `HEAD` request).
     public func readResponse(toHEAD isHEAD: Bool = false) throws -> RawHTTPResponse {
         var received: [UInt8] = []
