@@ -17,6 +17,7 @@ let id = "msg_bench"
 let good = signer.signature(id: id, timestamp: timestamp, body: body)
 let wrong = signer.signature(id: "msg_other", timestamp: timestamp, body: body)
 let crowded = (Array(repeating: wrong, count: 5000) + [good]).joined(separator: " ")
+let malformed = (Array(repeating: "v1,!!", count: 5000) + [good]).joined(separator: " ")
 let key = SymmetricKey(data: Data(base64Encoded: String(secret.dropFirst(6)))!)
 
 /// The median of `iterations` runs of `body`, in milliseconds.
@@ -35,6 +36,7 @@ func median(_ body: () -> Void) -> Double {
 let floor = median { _ = HMAC<SHA256>.authenticationCode(for: body, using: key) }
 let one = median { _ = try? signer.verify(id: id, timestamp: String(timestamp), signature: good, body: body, now: now) }
 let many = median { _ = try? signer.verify(id: id, timestamp: String(timestamp), signature: crowded, body: body, now: now) }
+let skipped = median { _ = try? signer.verify(id: id, timestamp: String(timestamp), signature: malformed, body: body, now: now) }
 let stale = median { _ = try? signer.verify(id: id, timestamp: "1", signature: crowded, body: body, now: now) }
 
 func line(_ name: String, _ value: Double) {
@@ -45,5 +47,7 @@ print("signature check of a 1 MiB body, median of \(iterations) (floor: one raw 
 line("floor: HMAC-SHA256 of 1 MiB", floor)
 line("verify, 1 candidate", one)
 line("verify, 5,000 candidates (good one last)", many)
+line("verify, 5,000 malformed entries, then good", skipped)
 line("verify, stale timestamp, 5,000 candidates", stale)
-print(String(format: "thousands of candidates cost %.2f× one candidate: aim ≤ 1.5 %@", many / one, many / one <= 1.5 ? "met" : "MISSED"))
+let worst = max(many, skipped) / one
+print(String(format: "thousands of entries cost %.2f× one candidate: aim ≤ 1.5 %@", worst, worst <= 1.5 ? "met" : "MISSED"))

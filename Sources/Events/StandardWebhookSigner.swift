@@ -87,11 +87,17 @@ public struct StandardWebhookSigner: Sendable {
     /// The decoded MACs of the first ``maxCandidates`` `v1,` entries of a `webhook-signature` value that have the
     /// length of an HMAC-SHA256 (32 bytes, 44 base64 characters); entries of other versions or lengths are skipped.
     static func candidates(in signature: String) -> [[UInt8]] {
+        // One pass over the bytes that stops at the last candidate needed: no array of every entry is built.
+        let space = UInt8(ascii: " ")
+        let version = Array("v1,".utf8)
         var candidates: [[UInt8]] = []
-        for entry in signature.split(separator: " ", omittingEmptySubsequences: true) {
-            guard candidates.count < Self.maxCandidates else { break }
-            guard entry.utf8.count == 3 + 44, entry.hasPrefix("v1,"),
-                  let bytes = Data(base64Encoded: String(entry.dropFirst(3))), bytes.count == 32
+        var rest = signature.utf8[...]
+        while candidates.count < Self.maxCandidates, !rest.isEmpty {
+            let end = rest.firstIndex(of: space) ?? rest.endIndex
+            let entry = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+            guard entry.count == version.count + 44, entry.starts(with: version),
+                  let bytes = Data(base64Encoded: Data(entry.dropFirst(version.count))), bytes.count == 32
             else { continue }
             candidates.append(Array(bytes))
         }
