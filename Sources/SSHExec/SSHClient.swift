@@ -1,5 +1,6 @@
 import GatewayCore
 import Subprocess
+import SystemPackage
 
 /// What one `ssh` run produced.
 struct SSHOutcome: Sendable {
@@ -95,9 +96,13 @@ struct SSHClient: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         do {
+            // Standard input comes from an unlinked file, never a pipe the gateway writes: swift-subprocess traps
+            // ("FileDescriptor … was not closed") when `ssh` exits before reading a piped input, as it does when sshd
+            // drops the connection.
+            let input = try stdin.map { try self.directory.readableFile(holding: $0) }
             let outcome = try await withDeadline(limit) {
-                if let stdin {
-                    return try await Self.collect(configuration, input: .array(stdin), maxBytes: maxBytes)
+                if let input {
+                    return try await Self.collect(configuration, input: .fileDescriptor(input, closeAfterSpawningProcess: true), maxBytes: maxBytes)
                 }
                 return try await Self.collect(configuration, input: .none, maxBytes: maxBytes)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCore
+import SystemPackage
 
 /// The private 0700 directory holding the key (0600), the known hosts and the control socket.
 ///
@@ -50,6 +51,15 @@ struct SSHPrivateDirectory: Sendable {
     }
 
     // MARK: - Files
+
+    /// A descriptor open for reading on a new, already unlinked file of this directory that holds `bytes`.
+    /// - Throws: ``GatewayError`` `ssh_setup_failed` when the file cannot be written.
+    func readableFile(holding bytes: [UInt8]) throws -> FileDescriptor {
+        let path = self.path + "/stdin-" + UUID().uuidString
+        try Self.createFile(bytes, to: path)
+        defer { unlink(path) }
+        return try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
+    }
 
     /// Writes `bytes` to a new file created with mode 0600.
     private static func createFile(_ bytes: [UInt8], to path: String) throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Events
 import GatewayCore
 import GatewayHTTP
@@ -35,6 +36,9 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var logOptions: LogOptions
 
     func run() async throws {
+        // A child (ssh, git) that exits before reading what the gateway writes to it must end that write with an
+        // error, never end the gateway: SIGPIPE's default action would kill the process.
+        signal(SIGPIPE, SIG_IGN)
         let logger = try self.logOptions.bootstrap(label: "vibn-gateway")
         let host = Setting.string(self.host, env: "GATEWAY_HOST", default: "127.0.0.1")
         let port = try Setting.integer(self.port, env: "GATEWAY_PORT", default: 8080)

@@ -50,6 +50,18 @@ struct SSHBoundsTests {
         }
     }
 
+    @Test("standard input that ssh never reads (the command ignores it and exits) is no crash of the gateway")
+    func unreadStdin() async throws {
+        try await withShell { shell, peer in
+            let (service, _) = try peer.makeContainer()
+            let input = [UInt8](repeating: 0x61, count: 8 << 20)
+            for _ in 0..<5 {
+                let result = try await shell.exec(ExecRequest(command: "exit 3", stdin: input), in: service)
+                #expect(result.exitCode == 3)
+            }
+        }
+    }
+
     @Test("with accept-new, a learned host key is kept in the state file: after a restart a changed key is refused")
     func learnedHostKeys() async throws {
         let peer = try SSHTestPeer.require()
