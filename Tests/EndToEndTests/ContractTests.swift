@@ -51,6 +51,9 @@ struct ContractTests {
                                 schemathesis, origin: gateway.origin, credentials: credentials, devServer: devServer, work: work
                             )
                             #expect(report.passed, "schemathesis reported findings:\n\(report.output)")
+                            // The run's totals, also when it passed (e.g. "2504 generated, 0 found …").
+                            let totals = report.output.split(separator: "\n").filter { $0.contains("generated") || $0.contains(" passed") }
+                            print("schemathesis:", totals.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " | "))
                             let errors = await standInErrors.all
                             #expect(errors.isEmpty, "the docker stand-in failed to follow Coolify (its 500s): \(errors)")
                         }.result)
