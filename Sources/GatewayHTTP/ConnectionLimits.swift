@@ -9,8 +9,7 @@ public struct ConnectionLimits: Sendable {
     /// A connection on which nothing arrives for this long is closed: idle keep-alive connections, and request
     /// heads that trickle in (a head counts only once it is whole).
     public var idleTimeout: Duration
-    /// A request whose head and body have not arrived whole this long after its head started is cut off, however
-    /// steadily its body trickles.
+    /// A request whose body has not arrived whole this long after its head is cut off, however steadily it trickles.
     public var requestReadTimeout: Duration
 
     public static let defaults = ConnectionLimits(idleTimeout: .seconds(30), requestReadTimeout: .seconds(60))

@@ -13,7 +13,8 @@ extension PostgresStore {
     func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         let client = self.client
         do {
-            return try await withDeadline(self.operationTimeout) { try await client.query(query, logger: logger) }
+            // A query already sent does not stop when cancelled: the caller gives up at the deadline without waiting.
+            return try await withDeadlineNotWaiting(self.operationTimeout) { try await client.query(query, logger: logger) }
         } catch {
             throw Self.unavailability(error) ?? error
         }

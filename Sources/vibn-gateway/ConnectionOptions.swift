@@ -6,7 +6,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Seconds a connection may stay idle (or a request head take to arrive) before it is closed. (env: GATEWAY_IDLE_TIMEOUT, default: 30)")
     var idleTimeout: Int?
 
-    @Option(help: "Seconds a request's head and body may take to arrive whole; slower ones are cut off. (env: GATEWAY_REQUEST_READ_TIMEOUT, default: 60)")
+    @Option(help: "Seconds a request's body may take to arrive whole, counted from its head; slower ones are cut off. (env: GATEWAY_REQUEST_READ_TIMEOUT, default: 60)")
     var requestReadTimeout: Int?
 
     /// The limits, each 1–3600 seconds.

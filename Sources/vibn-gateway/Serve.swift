@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Events
+import Foundation
 import GatewayCore
 import GatewayHTTP
 import Hummingbird
@@ -59,6 +59,9 @@ struct Serve: AsyncParsableCommand {
         let sweepLimits = try self.sweepOptions.limits()
         let connectionLimits = try self.connectionOptions.limits()
         let chatTurnSigner = try self.eventsOptions.chatTurnSigner()
+        if chatTurnSigner == nil, self.eventsOptions.secret != nil {
+            logger.notice("GATEWAY_EVENTS_SECRET only signs outbound events: chat turns take the API token, or a signature made with GATEWAY_CHAT_TURN_SECRET")
+        }
         let outboxSettings = try self.eventsOptions.url.map { url in try OutboxSettings(url: url, secret: self.eventsOptions.secret) }
         let shell = try self.sshOptions.makeShell(stateDirectory: self.storeOptions.stateDirectory, logger: logger)
         let (store, storeService) = try await self.storeOptions.makeStore(logger: logger)

@@ -11,7 +11,7 @@ import Testing
 
 /// Authentication is attached to the routes it protects, so no shape of a path reaches a handler without the token,
 /// and the request log never carries the Coolify webhook secret.
-@Suite("Authentication cannot be sidestepped by the shape of a path")
+@Suite("Authentication cannot be sidestepped by the shape of a path", .timeLimit(.minutes(3)))
 struct AuthBypassTests {
     static let secret = "whsecretpath-0123456789abcdef"
 

@@ -7,7 +7,7 @@ import NIOCore
 import Testing
 
 /// What one exec may cost the gateway: a bounded command, and a reply bounded by `maxBytes` once JSON-escaped.
-@Suite("POST …/exec bounds")
+@Suite("POST …/exec bounds", .timeLimit(.minutes(3)))
 struct ExecBoundsTests {
     @Test("a command over 16 KiB or a maxBytes over 1 MiB is 400 and runs nothing")
     func limits() async throws {

@@ -12,7 +12,7 @@ import Testing
 
 /// PostgreSQL going away (restarted, hanging, gone) answers 503 `store_unavailable` with `Retry-After`, never 500,
 /// and a request gives up within the store's deadline instead of hanging.
-@Suite("A PostgreSQL outage answers 503 store_unavailable")
+@Suite("A PostgreSQL outage answers 503 store_unavailable", .timeLimit(.minutes(3)))
 struct StoreOutageTests {
     static let path = "/v1/workspaces/acme/projects/proj_1/container"
 

@@ -6,7 +6,7 @@ import Testing
 
 /// What a stock sshd allows (`MaxSessions 10`, `MaxStartups 10:30:100`, as scripts/lib/sshd.sh runs it) and what
 /// a host key learned on first contact is worth after a restart.
-@Suite("SSHExec within a stock sshd's limits")
+@Suite("SSHExec within a stock sshd's limits", .timeLimit(.minutes(3)))
 struct SSHBoundsTests {
     @Test("30 concurrent commands on one host all run: the gate keeps sessions under MaxSessions 10")
     func manyConcurrentCommands() async throws {
