@@ -96,9 +96,9 @@ struct SSHClient: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         do {
-            // Standard input comes from an unlinked file, never a pipe the gateway writes: swift-subprocess traps
-            // ("FileDescriptor … was not closed") when `ssh` exits before reading a piped input, as it does when sshd
-            // drops the connection.
+            // Standard input comes from an unlinked file, never a pipe the gateway writes: when `ssh` exits before
+            // reading a piped input (the command ignored it, or sshd dropped the connection), the write ends in
+            // SIGPIPE or a trap of swift-subprocess ("FileDescriptor … was not closed").
             let input = try stdin.map { try self.directory.readableFile(holding: $0) }
             let outcome = try await withDeadline(limit) {
                 if let input {

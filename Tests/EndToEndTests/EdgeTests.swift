@@ -18,6 +18,11 @@ struct EdgeTests {
                 if !AuthBypassMatrix.refusals.contains(response.status) { reached.append("\(attempt) → \(response.status)") }
             }
             #expect(reached.isEmpty, "answered by a handler without the token:\n\(reached.joined(separator: "\n"))")
+            // The review's exploit, exactly: the router folds `//v1/…` onto the protected route, whose check refuses it.
+            for target in ["//v1/workspaces/acme/projects/proj_1/container", "/v1//workspaces/acme/projects/proj_1/exec"] {
+                let method = target.hasSuffix("exec") ? "POST" : "GET"
+                #expect(try await RawHTTPConnection.exchange(port: port, method: method, target: target).status == 401, "\(target)")
+            }
 
             var accepted = 0
             for target in AuthBypassMatrix.webhookShapes(secret: Self.secret) {

@@ -29,6 +29,11 @@ struct AuthBypassTests {
                 }
             }
             #expect(reached.isEmpty, "answered by a handler without the token:\n\(reached.joined(separator: "\n"))")
+            // The review's exploit, exactly: the router folds `//v1/…` onto the protected route, whose check refuses it.
+            for target in ["//v1/workspaces/acme/projects/proj_1/container", "/v1//workspaces/acme/projects/proj_1/exec"] {
+                let method = target.hasSuffix("exec") ? "POST" : "GET"
+                #expect(try await RawHTTPConnection.exchange(port: port, method: method, target: target).status == 401, "\(target)")
+            }
             // The plain path with the token does reach the handler: the matrix above was not refused for another reason.
             let allowed = try await RawHTTPConnection.exchange(
                 port: port, method: "GET", target: "/v1/workspaces/acme/projects/proj_1/container",
