@@ -16,7 +16,7 @@ public struct PostgresStore: Store, Service {
     let operationTimeout: Duration
 
     /// A store on a new client for `configuration`.
-    public init(configuration: PostgresClient.Configuration, logger: Logger, operationTimeout: Duration = .seconds(2)) {
+    public init(configuration: PostgresClient.Configuration, logger: Logger, operationTimeout: Duration = .seconds(5)) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.operationTimeout = operationTimeout

@@ -58,6 +58,7 @@ struct Serve: AsyncParsableCommand {
         let coolify = try self.coolifyOptions.resolve(logger: logger)
         let sweepLimits = try self.sweepOptions.limits()
         let connectionLimits = try self.connectionOptions.limits()
+        let storeTimeout = try self.storeOptions.timeout()
         let chatTurnSigner = try self.eventsOptions.chatTurnSigner()
         if chatTurnSigner == nil, self.eventsOptions.secret != nil {
             logger.notice("GATEWAY_EVENTS_SECRET only signs outbound events: chat turns take the API token, or a signature made with GATEWAY_CHAT_TURN_SECRET")
@@ -69,7 +70,8 @@ struct Serve: AsyncParsableCommand {
             try await self.serve(
                 store: store, storeService: storeService, host: host, port: port, token: token,
                 composeTemplate: composeTemplate, coolify: coolify, shell: shell, sweepLimits: sweepLimits,
-                connectionLimits: connectionLimits, chatTurnSigner: chatTurnSigner, outboxSettings: outboxSettings, logger: logger
+                connectionLimits: connectionLimits, storeTimeout: storeTimeout,
+                chatTurnSigner: chatTurnSigner, outboxSettings: outboxSettings, logger: logger
             )
         }
         await shell?.close()
@@ -79,7 +81,7 @@ struct Serve: AsyncParsableCommand {
     func serve(
         store: any GatewayStore, storeService: PostgresStore?, host: String, port: Int, token: String?,
         composeTemplate: any ComposeRenderer, coolify: ResolvedCoolify?, shell: SSHExec?, sweepLimits: SweepLimits,
-        connectionLimits: ConnectionLimits, chatTurnSigner: StandardWebhookSigner?, outboxSettings: OutboxSettings?, logger: Logger
+        connectionLimits: ConnectionLimits, storeTimeout: Duration, chatTurnSigner: StandardWebhookSigner?, outboxSettings: OutboxSettings?, logger: Logger
     ) async throws {
         let previewRoutes = try self.previewOptions.makePublisher(store: store, logger: logger)
         if self.previewOptions.providerToken == nil {
@@ -117,7 +119,7 @@ struct Serve: AsyncParsableCommand {
         let idleSweeper = lifecycle.map { sweepLimits.makeSweeper(lifecycle: $0) }
         let app = try buildApplication(
             GatewayDependencies(
-                store: store, apiToken: token, shell: shell,
+                store: store, apiToken: token, readinessTimeout: storeTimeout, shell: shell,
                 previewRoutes: previewRoutes, traefikProviderToken: self.previewOptions.providerToken,
                 // Webhooks are accepted only when something drains them: without Coolify the route answers 404.
                 lifecycle: lifecycle, coolifyWebhookSecret: lifecycle == nil ? nil : self.coolifyOptions.webhookSecret,

@@ -13,6 +13,17 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "SQLite database file, used when no database URL is set; created with its folder on first start. (env: VIBN_SQLITE_PATH, default: ./data/vibn-gateway.sqlite)")
     var sqlitePath: String?
 
+    @Option(help: "Seconds a store operation (waiting for a PostgreSQL connection included) and /readyz may take before answering 503 store_unavailable. (env: VIBN_STORE_TIMEOUT, default: 5)")
+    var storeTimeout: Int?
+
+    /// `--store-timeout`, else `VIBN_STORE_TIMEOUT`, else 5 seconds (1–60).
+    /// - Throws: `ValidationError` outside that range.
+    func timeout() throws -> Duration {
+        let seconds = try Setting.integer(self.storeTimeout, env: "VIBN_STORE_TIMEOUT", default: 5)
+        guard (1...60).contains(seconds) else { throw ValidationError("VIBN_STORE_TIMEOUT=\(seconds) must be 1-60 seconds") }
+        return .seconds(seconds)
+    }
+
     /// The SQLite file (used when no database URL is set).
     var sqliteFile: String {
         Setting.string(self.sqlitePath, env: "VIBN_SQLITE_PATH", default: "./data/vibn-gateway.sqlite")
@@ -27,7 +38,7 @@ struct StoreOptions: ParsableArguments {
     /// The store, and the service that must run for it to work (the PostgreSQL pool), if any.
     func makeStore(logger: Logger) async throws -> (store: any GatewayStore, service: PostgresStore?) {
         if let url = Setting.string(self.databaseURL, env: "DATABASE_URL") {
-            let store = PostgresStore(configuration: try DatabaseURL.configuration(url), logger: logger)
+            let store = PostgresStore(configuration: try DatabaseURL.configuration(url), logger: logger, operationTimeout: try self.timeout())
             return (store, store)
         }
         let path = self.sqliteFile

@@ -58,7 +58,10 @@ enum PostgresTestServer {
 
     /// Runs `body` with a store on `database`, its client running for the duration.
     static func withStore(database: String, _ body: (PostgresStore) async throws -> Void) async throws {
-        let store = PostgresStore(configuration: try configuration(database: database), logger: StoreBackend.logger)
+        // A long deadline: these tests check what the store does, not how it sheds load (StoreOutageTests does).
+        let store = PostgresStore(
+            configuration: try configuration(database: database), logger: StoreBackend.logger, operationTimeout: .seconds(60)
+        )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
