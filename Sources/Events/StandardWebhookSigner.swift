@@ -55,23 +55,33 @@ public struct StandardWebhookSigner: Sendable {
     /// computed once, and only the first ``maxCandidates`` `v1,` candidates of the right length are compared.
     /// - Throws: ``StandardWebhookError`` naming what is wrong.
     public func verify(id: String?, timestamp: String?, signature: String?, body: some DataProtocol, now: Date) throws {
-        let (id, seconds, candidates) = try Self.checkHeaders(id: id, timestamp: timestamp, signature: signature, now: now)
-        let expected = Array(self.mac(id: id, timestamp: seconds, body: body))
+        try self.verify(Self.checkHeaders(id: id, timestamp: timestamp, signature: signature, now: now), body: body)
+    }
+
+    /// Checks `body` against headers that ``checkHeaders(id:timestamp:signature:now:)`` passed: one MAC, compared
+    /// with every candidate in constant time (swift-crypto's `==` on a MAC).
+    /// - Throws: ``StandardWebhookError/signatureMismatch``.
+    public func verify(_ headers: SignatureHeaders, body: some DataProtocol) throws {
+        let expected = self.mac(id: headers.id, timestamp: headers.seconds, body: body)
         var matched = false
-        for candidate in candidates {
-            matched = Self.constantTimeEqual(candidate, expected) || matched
+        for candidate in headers.candidates {
+            matched = (expected == candidate) || matched
         }
         guard matched else { throw StandardWebhookError.signatureMismatch }
     }
 
+    /// The parts of a message's signature headers that passed ``checkHeaders(id:timestamp:signature:now:)``.
+    public struct SignatureHeaders: Sendable {
+        let id: String
+        let seconds: Int
+        /// The decoded MACs to compare (see ``candidates(in:)``).
+        let candidates: [[UInt8]]
+    }
+
     /// What can be checked before the body is read: the three headers are there, the timestamp is within
     /// ``tolerance`` of `now`, and at least one well-formed `v1,` candidate is given.
-    /// - Returns: The id, the timestamp's seconds and the candidates (see ``candidates(in:)``).
     /// - Throws: ``StandardWebhookError`` naming what is wrong.
-    @discardableResult
-    public static func checkHeaders(
-        id: String?, timestamp: String?, signature: String?, now: Date
-    ) throws -> (id: String, seconds: Int, candidates: [[UInt8]]) {
+    public static func checkHeaders(id: String?, timestamp: String?, signature: String?, now: Date) throws -> SignatureHeaders {
         guard let id, !id.isEmpty, id.utf8.count <= 256 else { throw StandardWebhookError.missingHeader("webhook-id") }
         guard let timestamp else { throw StandardWebhookError.missingHeader("webhook-timestamp") }
         guard let signature else { throw StandardWebhookError.missingHeader("webhook-signature") }
@@ -81,7 +91,7 @@ public struct StandardWebhookSigner: Sendable {
         }
         let candidates = Self.candidates(in: signature)
         guard !candidates.isEmpty else { throw StandardWebhookError.signatureMismatch }
-        return (id, seconds, candidates)
+        return SignatureHeaders(id: id, seconds: seconds, candidates: candidates)
     }
 
     /// The decoded MACs of the first ``maxCandidates`` `v1,` entries of a `webhook-signature` value that have the
@@ -102,14 +112,6 @@ public struct StandardWebhookSigner: Sendable {
             candidates.append(Array(bytes))
         }
         return candidates
-    }
-
-    /// Equality of two MACs in time that does not depend on where they first differ.
-    static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
     }
 
     // MARK: Internals

@@ -74,8 +74,9 @@ private final class Outcome<T: Sendable>: Sendable {
         let waiter = self.state.withLock { state -> CheckedContinuation<T, any Error>? in
             guard state.result == nil else { return nil }
             state.result = result
-            defer { state.waiter = nil }
-            return state.waiter
+            let waiter = state.waiter
+            state.waiter = nil
+            return waiter
         }
         waiter?.resume(with: result)
     }

@@ -15,7 +15,6 @@ extension ExecRequest {
     /// - Throws: ``ValidationError`` naming the first bad field.
     public func validate() throws {
         guard !self.command.isEmpty else { throw ValidationError(field: "command", message: "must not be empty") }
-
         guard !self.command.utf8.contains(0) else {
             throw ValidationError(field: "command", message: "must not contain NUL bytes")
         }

@@ -45,7 +45,7 @@ struct ChatTurnController<Context: RequestContext> {
         // so they are read before anything is decoded.
         let credential = try self.auth.credential(request.headers, now: now)
         let bytes = try await request.body.collect(upTo: context.maxUploadSize)
-        if credential == .signature { try self.auth.verifySignature(request.headers, body: bytes, now: now) }
+        if case .signature(let headers) = credential { try self.auth.verifySignature(headers, body: bytes) }
         let body = try JSONBody.decode(Body.self, from: bytes)
         if body.phase == .started, !self.lifecycleConfigured { throw GatewayError.coolifyNotConfigured }
         let record = try await self.directory.container(workspace: body.workspace, project: body.projectId)
@@ -74,13 +74,13 @@ extension ChatTurnController {
         let signer: StandardWebhookSigner?
 
         /// What a request presents, as far as its headers tell.
-        enum Credential: Equatable {
+        enum Credential {
             /// Nothing is configured: the route is open (loopback only).
             case open
             /// The API bearer token matched.
             case token
-            /// Signature headers whose timestamp and shape pass; the body still has to be verified.
-            case signature
+            /// Signature headers whose timestamp and shape pass; the body still has to be verified against them.
+            case signature(StandardWebhookSigner.SignatureHeaders)
         }
 
         /// Checks the headers: the bearer token, or signature headers that are well formed and on time.
@@ -94,10 +94,9 @@ extension ChatTurnController {
             }
             let signature = (id: headers[.webhookID], timestamp: headers[.webhookTimestamp], value: headers[.webhookSignature])
             if self.signer != nil, signature.id != nil || signature.timestamp != nil || signature.value != nil {
-                try Self.refusingSignature {
+                return .signature(try Self.refusingSignature {
                     try StandardWebhookSigner.checkHeaders(id: signature.id, timestamp: signature.timestamp, signature: signature.value, now: now)
-                }
-                return .signature
+                })
             }
             throw APIError(
                 .unauthorized, code: "unauthorized",
@@ -106,22 +105,17 @@ extension ChatTurnController {
             )
         }
 
-        /// Verifies the signature over the raw body (one MAC).
+        /// Verifies the raw body against headers that ``credential(_:now:)`` passed (one MAC).
         /// - Throws: ``APIError`` 401 `invalid_signature`.
-        func verifySignature(_ headers: HTTPFields, body: ByteBuffer, now: Date) throws {
+        func verifySignature(_ headers: StandardWebhookSigner.SignatureHeaders, body: ByteBuffer) throws {
             guard let signer = self.signer else { return }
-            try Self.refusingSignature {
-                try signer.verify(
-                    id: headers[.webhookID], timestamp: headers[.webhookTimestamp], signature: headers[.webhookSignature],
-                    body: body.readableBytesView, now: now
-                )
-            }
+            try Self.refusingSignature { try signer.verify(headers, body: body.readableBytesView) }
         }
 
         /// Runs `check`, turning a refused signature into 401 `invalid_signature`.
-        static func refusingSignature(_ check: () throws -> Void) throws {
+        static func refusingSignature<T>(_ check: () throws -> T) throws -> T {
             do {
-                try check()
+                return try check()
             } catch let error as StandardWebhookError {
                 throw APIError(
                     .unauthorized, code: "invalid_signature", message: "The Standard Webhooks signature was refused: \(error).",

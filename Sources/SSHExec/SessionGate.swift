@@ -21,18 +21,9 @@ actor SessionGate {
     ///   the caller was cancelled while waiting; else what `operation` throws.
     func withSlot<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
         try await self.acquire()
-        do {
-            let result = try await operation()
-            self.release()
-            return result
-        } catch {
-            self.release()
-            throw error
-        }
+        defer { self.release() }
+        return try await operation()
     }
-
-    /// How many callers are waiting for a slot (for tests and diagnostics).
-    var waiting: Int { self.waiters.count }
 
     // MARK: - Slots
 

@@ -32,7 +32,8 @@ struct StoreOptions: ParsableArguments {
     /// The gateway's state directory: the SQLite file's folder (also with PostgreSQL), where files that must outlive a
     /// restart are kept, such as SSH host keys learned on first contact.
     var stateDirectory: String {
-        (self.sqliteFile as NSString).deletingLastPathComponent.isEmpty ? "." : (self.sqliteFile as NSString).deletingLastPathComponent
+        let folder = (self.sqliteFile as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
     }
 
     /// The store, and the service that must run for it to work (the PostgreSQL pool), if any.

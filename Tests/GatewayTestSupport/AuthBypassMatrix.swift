@@ -48,6 +48,27 @@ public enum AuthBypassMatrix {
         }
     }
 
+    /// Sends every attempt, without credentials, to `127.0.0.1:port`.
+    /// - Returns: Each attempt that was not refused (or failed), with what it got: empty when no handler answered.
+    public static func unrefused(port: Int) async -> [String] {
+        var reached: [String] = []
+        for attempt in self.attempts {
+            do {
+                let response = try await RawHTTPConnection.exchange(port: port, method: attempt.method, target: attempt.target)
+                if !self.refusals.contains(response.status) { reached.append("\(attempt) → \(response.status)") }
+            } catch {
+                reached.append("\(attempt) → \(error)")
+            }
+        }
+        return reached
+    }
+
+    /// The review's exploit, exactly: paths the router folds onto a protected route, whose own check must refuse them.
+    public static let exploits: [Attempt] = [
+        Attempt(method: "GET", target: "//v1/workspaces/acme/projects/proj_1/container"),
+        Attempt(method: "POST", target: "/v1//workspaces/acme/projects/proj_1/exec"),
+    ]
+
     /// The Coolify webhook's path with `secret` in the shapes a client might send it (for log checks).
     public static func webhookShapes(secret: String) -> [String] {
         ["/v1/webhooks/coolify/\(secret)", "//v1/webhooks/coolify/\(secret)", "/v1//webhooks/coolify/\(secret)",

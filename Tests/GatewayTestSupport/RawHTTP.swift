@@ -51,9 +51,7 @@ public final class RawHTTPConnection: @unchecked Sendable {
     /// Reads, on a thread of its own, until the peer closes (or resets) the connection or the read timeout passes;
     /// returns what arrived and whether the peer ended the connection.
     public func readUntilClosed() async -> (bytes: [UInt8], closed: Bool) {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: self.blockingReadUntilClosed()) }.start()
-        }
+        await Self.onOwnThread { self.blockingReadUntilClosed() }
     }
 
     private func blockingReadUntilClosed() -> (bytes: [UInt8], closed: Bool) {
@@ -70,9 +68,7 @@ public final class RawHTTPConnection: @unchecked Sendable {
 
     /// ``readResponse(toHEAD:)`` on a thread of its own (see ``exchange(port:method:target:headers:body:)``).
     public func response() async throws -> RawHTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try self.readResponse() }) }.start()
-        }
+        try await Self.onOwnThread { Result { try self.readResponse() } }.get()
     }
 
     /// Reads one response's head and, by its `Content-Length`, its body (none for a `HEAD` request).
@@ -94,12 +90,15 @@ public final class RawHTTPConnection: @unchecked Sendable {
     public static func exchange(
         port: Int, method: String, target: String, headers: [String] = [], body: String = ""
     ) async throws -> RawHTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    try self.blockingExchange(port: port, method: method, target: target, headers: headers, body: body)
-                })
-            }.start()
+        try await self.onOwnThread {
+            Result { try self.blockingExchange(port: port, method: method, target: target, headers: headers, body: body) }
+        }.get()
+    }
+
+    /// Runs blocking socket work on a thread of its own, never on one of the few threads of Swift's cooperative pool.
+    static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
         }
     }
 
