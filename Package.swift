@@ -115,11 +115,23 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
-        // The CLI and composition root: serve, migrate, render, ...
+        // The composition root of `serve`: opens every adapter from validated settings and runs the Gateway on them.
+        .target(
+            name: "GatewayServer",
+            dependencies: [
+                "GatewayCore", "Storage", "GatewayHTTP", "PreviewConfig", "SSHExec", "Coolify", "Events",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The CLI: parses options into settings (serve, migrate, render, ...) and hands them to GatewayServer.
         .executableTarget(
             name: "vibn-gateway",
             dependencies: [
-                "GatewayCore", "Storage", "GatewayHTTP", "PreviewConfig", "SSHExec", "Coolify", "Events",
+                "GatewayServer", "GatewayCore", "Storage", "GatewayHTTP", "PreviewConfig", "SSHExec", "Coolify", "Events",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -120,7 +120,9 @@ _ = try await store.reserveContainer(
 _ = try await store.recordServiceUUID(service, for: project)
 var quiet = Logger(label: "exec-bench")
 quiet.logLevel = .warning
-let app = try buildApplication(GatewayDependencies(store: store, apiToken: nil, shell: shell), configuration: .init(), logger: quiet)
+let app = try buildApplication(
+    Gateway.testing(store: store, shell: shell, logger: quiet), http: HTTPSettings(apiToken: nil), configuration: .init(), logger: quiet
+)
 let results = try await app.test(.live) { client in
     try await measure([
         Contender(name: "fresh ssh per call: ssh host true", every: 5) {

@@ -4,11 +4,11 @@ import Logging
 
 /// Turns the gateway's state changes into outbound events and puts them in the outbox: one insert, no network.
 ///
-/// Runs as (part of) the ``ObservedStore`` observer, on the task that made the change; the ``OutboxDeliverer``
+/// Runs as (part of) the state-change observer (`ObservedChanges`), on the task that made the change; the ``OutboxDeliverer``
 /// sends the events later, so a slow or absent receiver never slows the gateway down.
-public struct EventRecorder: Sendable {
-    /// The base store (not the observed one), where events are enqueued and projects looked up.
-    public let store: any GatewayStore
+public struct EventRecorder: EventSink {
+    /// Where events are enqueued and projects looked up.
+    public let store: any StoreQueries
     public let clock: any WallClock
     /// Called after each enqueue, without waiting (``OutboxDeliverer/wake()``).
     let wake: @Sendable () -> Void
@@ -17,7 +17,7 @@ public struct EventRecorder: Sendable {
     /// The most characters of a failed autosave's output an event carries (its tail).
     public static let outputTail = 1000
 
-    public init(store: any GatewayStore, clock: any WallClock = SystemClock(), logger: Logger, wake: @escaping @Sendable () -> Void) {
+    public init(store: any StoreQueries, clock: any WallClock = SystemClock(), logger: Logger, wake: @escaping @Sendable () -> Void) {
         self.store = store
         self.clock = clock
         self.logger = logger

@@ -5,6 +5,7 @@ import FoundationNetworking
 import GatewayCore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Delivers the outbox to `GATEWAY_EVENTS_URL`: signed POSTs, oldest event first, each retried with capped
 /// exponential backoff until the receiver answers 2xx or the retry window (3 days) has passed.
@@ -19,8 +20,8 @@ public struct OutboxDeliverer: Service {
     public let clock: any WallClock
     let session: URLSession
     let logger: Logger
-    let wakeups: AsyncStream<Void>
-    let doorbell: AsyncStream<Void>.Continuation
+    let doorbell = Doorbell()
+    let lastPurge = PurgeSchedule()
 
     /// How often delivered and given-up events are purged.
     static let purgeInterval: TimeInterval = 3600
@@ -35,36 +36,21 @@ public struct OutboxDeliverer: Service {
         configuration.timeoutIntervalForResource = settings.requestTimeout.timeInterval
         self.session = URLSession(configuration: configuration)
         self.logger = logger
-        (self.wakeups, self.doorbell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     // MARK: Running
 
     /// Asks for a delivery pass soon; returns at once (wake-ups during a pass collapse into one more pass).
     public func wake() {
-        self.doorbell.yield()
+        self.doorbell.ring()
     }
 
     /// Delivers on every wake-up and every poll interval (the first one interval after start, once `serve` has
     /// migrated the store), purging old events hourly, until graceful shutdown.
     public func run() async {
-        let interval = self.settings.pollInterval
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while true {
-                    do { try await Task.sleep(for: interval) } catch { return }
-                    self.wake()
-                }
-            }
-            var lastPurge = Date.distantPast
-            for await _ in self.wakeups.cancelOnGracefulShutdown() {
-                await self.deliverPending()
-                if self.clock.now.timeIntervalSince(lastPurge) >= Self.purgeInterval {
-                    lastPurge = self.clock.now
-                    await self.purge()
-                }
-            }
-            group.cancelAll()
+        await runPeriodically(every: self.settings.pollInterval, doorbell: self.doorbell) { _ in
+            await self.deliverPending()
+            if self.lastPurge.isDue(at: self.clock.now, every: Self.purgeInterval) { await self.purge() }
         }
     }
 
@@ -145,5 +131,19 @@ extension OutboxDeliverer {
     /// A recorder that enqueues into this deliverer's store and wakes it.
     public var recorder: EventRecorder {
         EventRecorder(store: self.store, clock: self.clock, logger: self.logger, wake: self.wake)
+    }
+}
+
+/// When the outbox was last purged (never, at first).
+final class PurgeSchedule: Sendable {
+    private let last = Mutex(Date.distantPast)
+
+    /// Whether a purge is due at `now`, `interval` seconds after the last one; if so, `now` becomes the last one.
+    func isDue(at now: Date, every interval: TimeInterval) -> Bool {
+        self.last.withLock { last in
+            guard now.timeIntervalSince(last) >= interval else { return false }
+            last = now
+            return true
+        }
     }
 }

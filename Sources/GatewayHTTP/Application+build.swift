@@ -6,81 +6,40 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 
-/// Everything the HTTP layer needs, wired by the executable.
-public struct GatewayDependencies: Sendable {
-    public var store: any GatewayStore
-    public var clock: any WallClock
+/// The HTTP layer's own settings: credentials of the routes and how long health and metrics may take.
+public struct HTTPSettings: Sendable {
     /// The bearer token for `/v1`; nil leaves `/v1` open (only allowed on loopback).
     public var apiToken: String?
+    /// How long `/readyz` and the metrics' store reads may take.
     public var readinessTimeout: Duration
-    /// The shell into dev containers (SSHExec); nil when SSH is not configured (exec and files answer 503).
-    public var shell: (any ContainerShell)?
-    /// The preview routes served to Traefik's HTTP provider; nil: `/v1/traefik/dynamic` is not served.
-    public var previewRoutes: (any PreviewRoutesSource)?
     /// The bearer token of `/v1/traefik/dynamic` (`TRAEFIK_PROVIDER_TOKEN`); nil: the route is off (never the API token).
     public var traefikProviderToken: String?
-    /// The container lifecycle; nil when Coolify is not configured (lifecycle changes then answer 503).
-    public var lifecycle: ContainerLifecycle?
-    /// `COOLIFY_WEBHOOK_SECRET`; nil: the Coolify webhook route answers 404.
+    /// `COOLIFY_WEBHOOK_SECRET`; nil, or no Coolify configured: the Coolify webhook route answers 404.
     public var coolifyWebhookSecret: String?
-    /// Where accepted Coolify webhooks wait for the `WebhookProcessor`.
-    public var webhookQueue: WebhookQueue
     /// `GATEWAY_CHAT_TURN_SECRET`, which may sign chat-turn events instead of the bearer token; nil: only the token.
     public var chatTurnSigner: StandardWebhookSigner?
-    /// Where claimed chat turns wait for the `ChatTurnProcessor`.
-    public var chatTurnQueue: ChatTurnQueue
-    /// The idle sweeper behind `POST /v1/sweeps/idle`; nil when Coolify is not configured (the route answers 503).
-    public var idleSweeper: IdleSweeper?
-    /// The preview host settings, for dev servers' preview URLs.
-    public var previewRouting: PreviewRouting
-    /// Where started and resumed dev servers wait for the `DevServerSupervisor`.
-    public var devServerQueue: DevServerQueue
-    /// How long a dev server may take to answer before it is failed.
-    public var devServerReadinessLimit: Duration
     /// How long `/metrics` reuses its store-derived gauges (the route needs no token, so it must not load the store).
     public var metricsStoreTTL: Duration
 
     public init(
-        store: any GatewayStore,
-        clock: any WallClock = SystemClock(),
         apiToken: String?,
         readinessTimeout: Duration = .seconds(2),
-        shell: (any ContainerShell)? = nil,
-        previewRoutes: (any PreviewRoutesSource)? = nil,
         traefikProviderToken: String? = nil,
-        lifecycle: ContainerLifecycle? = nil,
         coolifyWebhookSecret: String? = nil,
-        webhookQueue: WebhookQueue = WebhookQueue(),
         chatTurnSigner: StandardWebhookSigner? = nil,
-        chatTurnQueue: ChatTurnQueue = ChatTurnQueue(),
-        idleSweeper: IdleSweeper? = nil,
-        previewRouting: PreviewRouting = .defaults,
-        devServerQueue: DevServerQueue = DevServerQueue(),
-        devServerReadinessLimit: Duration = .seconds(300),
         metricsStoreTTL: Duration = .seconds(5)
     ) {
-        self.store = store
-        self.clock = clock
         self.apiToken = apiToken
         self.readinessTimeout = readinessTimeout
-        self.shell = shell
-        self.previewRoutes = previewRoutes
         self.traefikProviderToken = traefikProviderToken
-        self.lifecycle = lifecycle
         self.coolifyWebhookSecret = coolifyWebhookSecret
-        self.webhookQueue = webhookQueue
         self.chatTurnSigner = chatTurnSigner
-        self.chatTurnQueue = chatTurnQueue
-        self.idleSweeper = idleSweeper
-        self.previewRouting = previewRouting
-        self.devServerQueue = devServerQueue
-        self.devServerReadinessLimit = devServerReadinessLimit
         self.metricsStoreTTL = metricsStoreTTL
     }
 }
 
 /// Builds the router with every route of API.md that is implemented, and the middleware around them.
-public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<GatewayRequestContext> {
+public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router<GatewayRequestContext> {
     // HEAD is answered like GET wherever there is a GET (without the body); elsewhere it is 405 (methodNotAllowed).
     let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
     // One registry per router, so applications in one process (the tests) never share counters.
@@ -91,72 +50,64 @@ public func buildRouter(_ dependencies: GatewayDependencies) throws -> Router<Ga
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware())
 
+    let store = gateway.ports.store
     HealthController<GatewayRequestContext>(
-        store: dependencies.store,
-        openAPIDocument: try OpenAPIDocument.load(),
-        readinessTimeout: dependencies.readinessTimeout
+        store: store, openAPIDocument: try OpenAPIDocument.load(), readinessTimeout: http.readinessTimeout
     ).addRoutes(to: router)
     MetricsController<GatewayRequestContext>(
-        registry: metrics,
-        cache: StoreGaugeCache(store: dependencies.store, ttl: dependencies.metricsStoreTTL, timeout: dependencies.readinessTimeout)
+        registry: metrics, cache: StoreGaugeCache(store: store, ttl: http.metricsStoreTTL, timeout: http.readinessTimeout)
     ).addRoutes(to: router)
 
     // Authentication belongs to the routes, never to a comparison of path strings: every route of `api` runs the
     // bearer check, whatever shape the request's path had; the three routes of `selfAuthenticated` carry their own
     // credentials (the webhook secret in the path, a chat-turn signature or the token, Traefik's provider token).
-    let api = router.group("v1").add(middleware: BearerAuthMiddleware(token: dependencies.apiToken))
+    let api = router.group("v1").add(middleware: BearerAuthMiddleware(token: http.apiToken))
     let selfAuthenticated = router.group("v1")
 
-    let directory = ProjectDirectory(store: dependencies.store, clock: dependencies.clock)
-    ContainerController(directory: directory, lifecycle: dependencies.lifecycle).addRoutes(to: api)
-    let execService = ExecService(directory: directory, shell: dependencies.shell)
-    ExecController(service: execService).addRoutes(to: api)
-    AutosaveController(autosave: Autosave(directory: directory, shell: dependencies.shell)).addRoutes(to: api)
-    FilesController(service: execService).addRoutes(to: api)
-    DevServerController(
-        devServers: DevServers(exec: execService, routing: dependencies.previewRouting, queue: dependencies.devServerQueue)
-    ).addRoutes(to: api)
-    IdleSweepController(sweeper: dependencies.idleSweeper).addRoutes(to: api)
+    ContainerController(directory: gateway.directory, lifecycle: gateway.lifecycle).addRoutes(to: api)
+    ExecController(service: gateway.exec).addRoutes(to: api)
+    AutosaveController(autosave: gateway.autosave).addRoutes(to: api)
+    FilesController(service: gateway.exec).addRoutes(to: api)
+    DevServerController(devServers: gateway.devServers).addRoutes(to: api)
+    IdleSweepController(sweeper: gateway.idleSweeper).addRoutes(to: api)
 
-    CoolifyWebhookController(secret: dependencies.coolifyWebhookSecret, queue: dependencies.webhookQueue, clock: dependencies.clock)
-        .addRoutes(to: selfAuthenticated)
-    ChatTurnController(
-        directory: directory, lifecycleConfigured: dependencies.lifecycle != nil, queue: dependencies.chatTurnQueue,
-        auth: .init(token: dependencies.apiToken, signer: dependencies.chatTurnSigner)
+    // Webhooks are accepted only when something applies them: without Coolify the route answers 404.
+    CoolifyWebhookController(
+        secret: gateway.webhooks == nil ? nil : http.coolifyWebhookSecret, queue: gateway.webhookQueue, clock: gateway.ports.clock
     ).addRoutes(to: selfAuthenticated)
-    if let previewRoutes = dependencies.previewRoutes {
-        TraefikController(source: previewRoutes, token: dependencies.traefikProviderToken).addRoutes(to: selfAuthenticated)
+    ChatTurnController(
+        directory: gateway.directory, lifecycleConfigured: gateway.lifecycle != nil, queue: gateway.chatTurnQueue,
+        auth: .init(token: http.apiToken, signer: http.chatTurnSigner)
+    ).addRoutes(to: selfAuthenticated)
+    if let previewRoutes = gateway.ports.previewRoutes {
+        TraefikController(source: previewRoutes, token: http.traefikProviderToken).addRoutes(to: selfAuthenticated)
     }
     return router
 }
 
-/// The Hummingbird application around ``buildRouter(_:)``, with the given background services and, when SSH is
-/// configured, the `DevServerSupervisor`.
+/// The Hummingbird application around ``buildRouter(_:http:)``, running the adapters' `services` and then the
+/// gateway's background services beside the server; the store is migrated before the server starts.
 /// - Parameters:
-///   - dependencies: What the routes use.
+///   - gateway: The core services the routes use.
+///   - http: The routes' credentials and limits.
 ///   - configuration: Address and server options.
 ///   - connectionLimits: How long idle connections and slow requests are kept.
-///   - services: Services that run beside the server (the PostgreSQL client first, so it stops last).
+///   - services: The adapters' services (the PostgreSQL client first, so it stops last).
 ///   - logger: The application logger.
 public func buildApplication(
-    _ dependencies: GatewayDependencies,
+    _ gateway: Gateway,
+    http: HTTPSettings,
     configuration: ApplicationConfiguration,
     connectionLimits: ConnectionLimits = .defaults,
     services: [any Service] = [],
     logger: Logger
 ) throws -> some ApplicationProtocol {
     var app = Application(
-        router: try buildRouter(dependencies), server: connectionLimits.server, configuration: configuration, logger: logger
+        router: try buildRouter(gateway, http: http), server: connectionLimits.server, configuration: configuration, logger: logger
     )
     app.addServices(services)
-    if let shell = dependencies.shell {
-        // Last, so it stops first: its probes end before the store they write to closes.
-        app.addServices(DevServerSupervisor(
-            queue: dependencies.devServerQueue, store: dependencies.store, shell: shell, clock: dependencies.clock,
-            readinessLimit: dependencies.devServerReadinessLimit, logger: logger
-        ))
-    }
-    let store = dependencies.store
+    app.addServices(gateway.services)
+    let store = gateway.ports.store
     app.beforeServerStarts { try await store.migrate() }
     return app
 }

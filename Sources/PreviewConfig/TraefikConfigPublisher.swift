@@ -15,8 +15,7 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
     let writer: AtomicFileWriter?
     let refreshInterval: Duration
     let logger: Logger
-    nonisolated let signals: AsyncStream<Void>
-    nonisolated let signal: AsyncStream<Void>.Continuation
+    nonisolated let doorbell = Doorbell()
     private var previews: [LivePreview]?
     private var document: PreviewRoutesDocument?
     private var configuration: TraefikDynamicConfiguration?
@@ -43,13 +42,12 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
         self.writer = directory.map { AtomicFileWriter(directory: $0, fileName: Self.fileName) }
         self.refreshInterval = refreshInterval
         self.logger = logger
-        (self.signals, self.signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     // MARK: PreviewRoutesSource
 
     public nonisolated func previewsChanged() {
-        self.signal.yield()
+        self.doorbell.ring()
     }
 
     public func currentDocument() async throws -> PreviewRoutesDocument {
@@ -92,26 +90,15 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
         return written
     }
 
-    /// Refreshes on every signal and every `refreshInterval` (the first time one interval after start) until graceful shutdown.
-    public func run() async throws {
-        let interval = self.refreshInterval
-        let signal = self.signal
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: interval)
-                    signal.yield()
-                }
+    /// Refreshes on every signal and every `refreshInterval` (the first time one interval after start: `serve`
+    /// migrates the store meanwhile) until graceful shutdown.
+    public func run() async {
+        await runPeriodically(every: self.refreshInterval, doorbell: self.doorbell) { _ in
+            do {
+                try await self.refresh()
+            } catch {
+                self.logger.error("could not publish the Traefik configuration", metadata: ["error": "\(error)"])
             }
-            // No refresh before the first interval: `serve` migrates the store meanwhile.
-            for await _ in self.signals.cancelOnGracefulShutdown() {
-                do {
-                    try await self.refresh()
-                } catch {
-                    self.logger.error("could not publish the Traefik configuration", metadata: ["error": "\(error)"])
-                }
-            }
-            group.cancelAll()
         }
     }
 }

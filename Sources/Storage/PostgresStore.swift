@@ -8,7 +8,7 @@ import ServiceLifecycle
 ///
 /// Wraps a `PostgresClient`, which must be running: add the store to the service group first,
 /// so that it shuts down last. Values always travel as bound parameters, never as SQL text.
-public struct PostgresStore: Store, Service {
+public struct PostgresStore: Store, StateChanges, Service {
     let client: PostgresClient
     let logger: Logger
     /// How long one query may take, waiting for a pooled connection included, before it fails with

@@ -7,7 +7,7 @@ import SQLiteNIO
 ///
 /// Every state change is a single conditional statement, so the one connection's statement-level
 /// atomicity is what makes compare-and-set safe; no multi-statement transaction is shared between callers.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: Store, StateChanges {
     let connection: SQLiteConnection
     let logger: Logger
 

@@ -39,7 +39,7 @@ struct CoolifyOptions: ParsableArguments {
     /// The validated Coolify settings, or nil (logged) when Coolify's API is not configured.
     /// Call it before opening the store, so a bad setting stops `serve` with nothing to clean up.
     /// - Throws: `ValidationError` when the settings are only partly given or malformed.
-    func resolve(logger: Logger) throws -> ResolvedCoolify? {
+    func configuration(logger: Logger) throws -> CoolifyConfiguration? {
         let url = Setting.string(self.coolifyApiUrl, env: "COOLIFY_API_URL")
         let token = Setting.string(self.coolifyApiToken, env: "COOLIFY_API_TOKEN")
         guard let url, let token, let server = self.serverUUID else {
@@ -52,38 +52,22 @@ struct CoolifyOptions: ParsableArguments {
         guard let origin = URL(string: url), let scheme = origin.scheme, ["http", "https"].contains(scheme), origin.host != nil else {
             throw ValidationError("COOLIFY_API_URL=\(url) is not an http(s) origin such as https://coolify.example.com")
         }
-        let quota = try Setting.integer(self.devQuotaPerWorkspace, env: "VIBN_DEV_QUOTA_PER_WORKSPACE", default: LifecycleSettings.defaultQuota)
-        guard quota >= 0 else { throw ValidationError("VIBN_DEV_QUOTA_PER_WORKSPACE=\(quota) must be 0 or more") }
-        let configuration = CoolifyConfiguration(
+        return CoolifyConfiguration(
             apiURL: origin, token: token, serverUUID: server,
             projectUUID: Setting.string(self.coolifyProjectUuid, env: "COOLIFY_PROJECT_UUID"),
             environmentName: Setting.string(self.coolifyEnvironmentName, env: "COOLIFY_ENVIRONMENT_NAME", default: "production")
         )
-        let allow = self.allowDevContainerWithoutSsh ?? (Setting.string(nil, env: "VIBN_ALLOW_DEV_CONTAINER_WITHOUT_SSH") == "true")
-        return ResolvedCoolify(configuration: configuration, quota: quota, allowWithoutSSH: allow)
     }
-}
 
-/// Coolify settings that passed validation.
-struct ResolvedCoolify {
-    let configuration: CoolifyConfiguration
-    let quota: Int
-    let allowWithoutSSH: Bool
-
-    /// The container lifecycle on Coolify, autosaving each running container before it is suspended.
-    func makeLifecycle(
-        store: any GatewayStore, renderer: any ComposeRenderer, shell: (any ContainerShell)?, image: String, logger: Logger
-    ) -> ContainerLifecycle {
-        ContainerLifecycle(
-            store: store,
-            orchestrator: CoolifyOrchestrator(client: CoolifyClient(configuration: self.configuration, logger: logger)),
-            renderer: renderer,
-            shell: shell,
-            settings: LifecycleSettings(
-                quotaPerWorkspace: self.quota, image: image, sshConfigured: shell != nil, allowWithoutSSH: self.allowWithoutSSH
-            ),
-            saveWork: Autosave(directory: ProjectDirectory(store: store), shell: shell).saveBeforeSuspend(logger: logger),
-            logger: logger
-        )
+    /// The container lifecycle's limits: the quota, and whether containers may be created without SSH.
+    /// - Parameters:
+    ///   - image: The dev image recorded on each row.
+    ///   - sshConfigured: Whether SSH to the Coolify host is configured.
+    /// - Throws: `ValidationError` for a negative quota.
+    func lifecycleSettings(image: String, sshConfigured: Bool) throws -> LifecycleSettings {
+        let quota = try Setting.integer(self.devQuotaPerWorkspace, env: "VIBN_DEV_QUOTA_PER_WORKSPACE", default: LifecycleSettings.defaultQuota)
+        guard quota >= 0 else { throw ValidationError("VIBN_DEV_QUOTA_PER_WORKSPACE=\(quota) must be 0 or more") }
+        let allow = self.allowDevContainerWithoutSsh ?? (Setting.string(nil, env: "VIBN_ALLOW_DEV_CONTAINER_WITHOUT_SSH") == "true")
+        return LifecycleSettings(quotaPerWorkspace: quota, image: image, sshConfigured: sshConfigured, allowWithoutSSH: allow)
     }
 }

@@ -102,12 +102,3 @@ struct PreviewOptions: ParsableArguments {
         Setting.string(self.traefikProviderToken, env: "TRAEFIK_PROVIDER_TOKEN")
     }
 }
-
-extension PreviewOptions {
-    /// The service that publishes preview routes from `store` to the dynamic directory and the HTTP provider.
-    func makePublisher(store: any GatewayStore, logger: Logger) throws -> TraefikConfigPublisher {
-        TraefikConfigPublisher(
-            store: store, builder: try self.traefikBuilder(), directory: self.dynamicDirectory, logger: logger
-        )
-    }
-}

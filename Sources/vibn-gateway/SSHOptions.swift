@@ -36,10 +36,10 @@ struct SSHOptions: ParsableArguments {
     @Option(help: "Seconds a command waits for a free session before it answers 503 ssh_busy. (env: VIBN_SSH_QUEUE_TIMEOUT, default: 30)")
     var sshQueueTimeout: Int?
 
-    /// The shell into dev containers, or nil (with a warning) when SSH is not configured.
+    /// The validated SSH settings, or nil (with a warning) when SSH is not configured.
     /// - Parameter stateDirectory: Where learned host keys are kept by default (the SQLite file's folder).
     /// - Throws: `ArgumentParser.ValidationError` when SSH is half configured or a setting is malformed.
-    func makeShell(stateDirectory: String, logger: Logger) throws -> SSHExec? {
+    func configuration(stateDirectory: String, logger: Logger) throws -> SSHConfiguration? {
         let host = Setting.string(self.sshHost, env: "COOLIFY_SSH_HOST")
         let key = Setting.string(self.sshPrivateKeyB64, env: "COOLIFY_SSH_PRIVATE_KEY_B64")
         guard let host, let key else {
@@ -74,7 +74,8 @@ struct SSHOptions: ParsableArguments {
             learnedHostsFile: URL(fileURLWithPath: learned).standardizedFileURL.path
         )
         do {
-            return try SSHExec(configuration)
+            try configuration.validate()
+            return configuration
         } catch let error as GatewayCore.ValidationError {
             throw ArgumentParser.ValidationError("\(error.field): \(error.message)")
         }

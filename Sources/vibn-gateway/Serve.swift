@@ -3,13 +3,8 @@ import Events
 import Foundation
 import GatewayCore
 import GatewayHTTP
-import Hummingbird
+import GatewayServer
 import Logging
-import PreviewConfig
-import ServiceLifecycle
-import SSHExec
-import Storage
-import UnixSignals
 
 /// `vibn-gateway serve`: the HTTP server and its background services, until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -53,86 +48,40 @@ struct Serve: AsyncParsableCommand {
             logger.warning("GATEWAY_API_TOKEN is not set: /v1 is open to anyone who can reach \(host):\(port)")
         }
 
-        // A broken compose template or preview setting stops the start here, with a message naming it.
-        let composeTemplate = try self.previewOptions.composeTemplate()
-        let coolify = try self.coolifyOptions.resolve(logger: logger)
-        let sweepLimits = try self.sweepOptions.limits()
-        let connectionLimits = try self.connectionOptions.limits()
-        let storeTimeout = try self.storeOptions.timeout()
+        // Every setting is validated here, so a bad one stops the start with a message naming it before anything opens.
+        let eventsSecretAlone = self.eventsOptions.secret != nil
         let chatTurnSigner = try self.eventsOptions.chatTurnSigner()
-        if chatTurnSigner == nil, self.eventsOptions.secret != nil {
+        if chatTurnSigner == nil, eventsSecretAlone {
             logger.notice("GATEWAY_EVENTS_SECRET only signs outbound events: chat turns take the API token, or a signature made with GATEWAY_CHAT_TURN_SECRET")
         }
-        let outboxSettings = try self.eventsOptions.url.map { url in try OutboxSettings(url: url, secret: self.eventsOptions.secret) }
-        let shell = try self.sshOptions.makeShell(stateDirectory: self.storeOptions.stateDirectory, logger: logger)
-        let (store, storeService) = try await self.storeOptions.makeStore(logger: logger)
-        try await StoreOptions.releasing(store) {
-            try await self.serve(
-                store: store, storeService: storeService, host: host, port: port, token: token,
-                composeTemplate: composeTemplate, coolify: coolify, shell: shell, sweepLimits: sweepLimits,
-                connectionLimits: connectionLimits, storeTimeout: storeTimeout,
-                chatTurnSigner: chatTurnSigner, outboxSettings: outboxSettings, logger: logger
-            )
-        }
-        await shell?.close()
-    }
-
-    /// Builds the application on the opened store and runs it until a shutdown signal.
-    func serve(
-        store: any GatewayStore, storeService: PostgresStore?, host: String, port: Int, token: String?,
-        composeTemplate: any ComposeRenderer, coolify: ResolvedCoolify?, shell: SSHExec?, sweepLimits: SweepLimits,
-        connectionLimits: ConnectionLimits, storeTimeout: Duration, chatTurnSigner: StandardWebhookSigner?, outboxSettings: OutboxSettings?, logger: Logger
-    ) async throws {
-        let previewRoutes = try self.previewOptions.makePublisher(store: store, logger: logger)
         if self.previewOptions.providerToken == nil {
             logger.notice("TRAEFIK_PROVIDER_TOKEN is not set: GET /v1/traefik/dynamic is off (the file provider still works)")
         }
-        // Every state change made through this gateway reaches Traefik's file at once (other replicas' within
-        // the publisher's periodic refresh).
-        // With GATEWAY_EVENTS_URL, the changes also go to the outbox, which delivers them to the chat backend.
-        let outbox = outboxSettings.map { OutboxDeliverer(store: store, settings: $0, logger: logger) }
-        let events = outbox?.recorder
-        // A resumed container gets its dev servers back (the `DevServerSupervisor` drains the queue).
-        let devServerQueue = DevServerQueue()
-        let store = ObservedStore(store) { change in
-            previewRoutes.previewsChanged()
-            devServerQueue.containerChanged(change)
-            await events?.record(change)
-        }
-        let lifecycle = coolify.map { coolify in
-            coolify.makeLifecycle(
-                store: store, renderer: composeTemplate, shell: shell,
-                image: self.previewOptions.image,
-                logger: logger
-            )
-        }
-        let webhookQueue = WebhookQueue()
-        let lifecycleServices: [any Service] = lifecycle.map { lifecycle in
-            let reconciler = Reconciler(lifecycle: lifecycle, reachability: ServerReachability())
-            return [reconciler, WebhookProcessor(queue: webhookQueue, reconciler: reconciler, serverUUID: self.coolifyOptions.serverUUID)]
-        } ?? []
-        // Chat turns are claimed by the route and applied by the processor; idle containers are swept (with Coolify).
-        let chatTurnQueue = ChatTurnQueue()
-        let chatTurnProcessor = ChatTurnProcessor(
-            queue: chatTurnQueue, autosave: Autosave(directory: ProjectDirectory(store: store), shell: shell), lifecycle: lifecycle, logger: logger
-        )
-        let idleSweeper = lifecycle.map { sweepLimits.makeSweeper(lifecycle: $0) }
-        let app = try buildApplication(
-            GatewayDependencies(
-                store: store, apiToken: token, readinessTimeout: storeTimeout, shell: shell,
-                previewRoutes: previewRoutes, traefikProviderToken: self.previewOptions.providerToken,
-                // Webhooks are accepted only when something drains them: without Coolify the route answers 404.
-                lifecycle: lifecycle, coolifyWebhookSecret: lifecycle == nil ? nil : self.coolifyOptions.webhookSecret,
-                webhookQueue: webhookQueue, chatTurnSigner: chatTurnSigner, chatTurnQueue: chatTurnQueue, idleSweeper: idleSweeper,
-                previewRouting: try self.previewOptions.routing(), devServerQueue: devServerQueue
+        let storeTimeout = try self.storeOptions.timeout()
+        let ssh = try self.sshOptions.configuration(stateDirectory: self.storeOptions.stateDirectory, logger: logger)
+        let sweep = try self.sweepOptions.limits()
+        let configuration = ServerConfiguration(
+            host: host, port: port,
+            http: HTTPSettings(
+                apiToken: token, readinessTimeout: storeTimeout, traefikProviderToken: self.previewOptions.providerToken,
+                coolifyWebhookSecret: self.coolifyOptions.webhookSecret, chatTurnSigner: chatTurnSigner
             ),
-            configuration: .init(address: .hostname(host, port: port), serverName: "vibn-gateway"),
-            connectionLimits: connectionLimits,
-            services: (storeService.map { [$0] } ?? []) + [previewRoutes] + lifecycleServices + [chatTurnProcessor]
-                + (idleSweeper.map { [$0] } ?? []) + (outbox.map { [$0] } ?? []),
-            logger: logger
+            connectionLimits: try self.connectionOptions.limits(),
+            store: try self.storeOptions.location(),
+            ssh: ssh,
+            coolify: try self.coolifyOptions.configuration(logger: logger),
+            composeTemplate: try self.previewOptions.composeTemplate(),
+            traefik: try self.previewOptions.traefikBuilder(),
+            traefikDirectory: self.previewOptions.dynamicDirectory,
+            outbox: try self.eventsOptions.url.map { url in try OutboxSettings(url: url, secret: self.eventsOptions.secret) },
+            core: GatewaySettings(
+                lifecycle: try self.coolifyOptions.lifecycleSettings(image: self.previewOptions.image, sshConfigured: ssh != nil),
+                previewRouting: try self.previewOptions.routing(),
+                coolifyServerUUID: self.coolifyOptions.serverUUID,
+                idleMinutes: sweep.idleMinutes, turnHoldMinutes: sweep.turnHoldMinutes
+            )
         )
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        try await GatewayServer.run(configuration, logger: logger)
     }
 
     /// Whether `host` is a loopback address.

@@ -36,35 +36,16 @@ struct StoreOptions: ParsableArguments {
         return folder.isEmpty ? "." : folder
     }
 
-    /// The store, and the service that must run for it to work (the PostgreSQL pool), if any.
-    func makeStore(logger: Logger) async throws -> (store: any GatewayStore, service: PostgresStore?) {
-        if let url = Setting.string(self.databaseURL, env: "DATABASE_URL") {
-            let store = PostgresStore(configuration: try DatabaseURL.configuration(url), logger: logger, operationTimeout: try self.timeout())
-            return (store, store)
-        }
-        let path = self.sqliteFile
-        logger.info("using SQLite", metadata: ["store.path": "\(path)"])
-        return (try await SQLiteStore.open(path: path, logger: logger), nil)
+    /// Where the store is: PostgreSQL when a database URL is set, else the SQLite file.
+    /// - Throws: `ValidationError` for a malformed URL or timeout.
+    func location() throws -> StoreLocation {
+        guard let url = Setting.string(self.databaseURL, env: "DATABASE_URL") else { return .sqlite(path: self.sqliteFile) }
+        return .postgres(try DatabaseURL.configuration(url), operationTimeout: try self.timeout())
     }
 
     /// Runs `body` with the store (and its PostgreSQL pool running), then releases it, also on failure.
     func withStore<T: Sendable>(logger: Logger, _ body: (any GatewayStore) async throws -> T) async throws -> T {
-        let (store, service) = try await self.makeStore(logger: logger)
-        return try await Self.releasing(store) {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                if let service { group.addTask { try await service.run() } }
-                defer { group.cancelAll() }
-                return try await body(store)
-            }
-        }
-    }
-
-    /// Runs `body`, then closes `store` when it is an SQLite file (whose connection must be closed), also on failure.
-    static func releasing<T>(_ store: any GatewayStore, _ body: () async throws -> T) async throws -> T {
-        let result: Result<T, any Error>
-        do { result = .success(try await body()) } catch { result = .failure(error) }
-        if let sqlite = store as? SQLiteStore { try await sqlite.close() }
-        return try result.get()
+        try await self.location().withStore(logger: logger, body)
     }
 }
 

@@ -11,27 +11,16 @@ struct SweepOptions: ParsableArguments {
 
     /// The validated limits, in minutes; call it at start so a bad value stops `serve` before anything opens.
     /// - Throws: `ValidationError` naming the setting that is malformed or out of range.
-    func limits() throws -> SweepLimits {
+    func limits() throws -> (idleMinutes: Int, turnHoldMinutes: Int) {
         let range = IdleSweeper.idleMinutesRange
         func minutes(_ flag: Int?, env: String, default fallback: Int) throws -> Int {
             let value = try Setting.integer(flag, env: env, default: fallback)
             guard range.contains(value) else { throw ValidationError("\(env)=\(value) must be \(range.lowerBound) to \(range.upperBound)") }
             return value
         }
-        return SweepLimits(
+        return (
             idleMinutes: try minutes(self.idleMinutes, env: "VIBN_IDLE_MINUTES", default: IdleSweeper.defaultIdleMinutes),
             turnHoldMinutes: try minutes(self.turnHoldMinutes, env: "VIBN_TURN_HOLD_MINUTES", default: IdleSweeper.defaultTurnHoldMinutes)
         )
-    }
-}
-
-/// Idle-sweep settings that passed validation.
-struct SweepLimits {
-    let idleMinutes: Int
-    let turnHoldMinutes: Int
-
-    /// The idle sweeper of `lifecycle` with these limits.
-    func makeSweeper(lifecycle: ContainerLifecycle) -> IdleSweeper {
-        IdleSweeper(lifecycle: lifecycle, idleMinutes: self.idleMinutes, turnHoldMinutes: self.turnHoldMinutes)
     }
 }

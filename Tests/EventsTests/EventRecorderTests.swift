@@ -128,19 +128,19 @@ struct EventRecorderTests {
         }
     }
 
-    @Test("recording through an ObservedStore enqueues one event per change into the base store and wakes the deliverer")
-    func recordsThroughObservedStore() async throws {
+    @Test("a gateway's changes enqueue one event each into its store and wake the deliverer")
+    func recordsThroughGatewayChanges() async throws {
         try await OutboxFixture.with { fixture in
             let wakes = WakeCounter()
             let recorder = EventRecorder(store: fixture.store, clock: self.clock, logger: OutboxFixture.logger) { wakes.ring() }
-            let store = ObservedStore(fixture.store) { change in await recorder.record(change) }
+            let changes = Gateway.testing(store: fixture.store, events: recorder, clock: self.clock).changes
             let reservation = ContainerReservation(
                 projectID: ProjectID(trusted: "p_observed"), workspace: WorkspaceSlug(trusted: "acme"),
                 projectSlug: ProjectSlug(trusted: "shop"), image: "img"
             )
-            _ = try await store.reserveContainer(reservation, at: self.clock.now)
-            _ = try await store.recordServiceUUID(ServiceUUID(trusted: "svc2"), for: reservation.projectID)
-            _ = try await store.transitionContainer(reservation.projectID, from: .provisioning, to: .running, at: self.clock.now)
+            _ = try await changes.reserveContainer(reservation, at: self.clock.now)
+            _ = try await changes.recordServiceUUID(ServiceUUID(trusted: "svc2"), for: reservation.projectID)
+            _ = try await changes.transitionContainer(reservation.projectID, from: .provisioning, to: .running, at: self.clock.now)
             let pending = try await fixture.store.pendingEvents(createdAfter: .distantPast, limit: 10)
             #expect(pending.map(\.type) == [.containerStateChanged, .containerStateChanged])
             #expect(try pending.map { try self.data($0)["state"] as? String } == ["provisioning", "running"])

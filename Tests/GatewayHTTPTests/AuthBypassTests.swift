@@ -68,16 +68,16 @@ struct AuthBypassTests {
 
     /// Runs `body` with the port of a live gateway (token, Coolify webhook secret, no Coolify or SSH) logging into `log`.
     static func withLiveApp(
-        log: RecordedLog, configure: (inout GatewayDependencies) -> Void = { _ in }, _ body: @escaping @Sendable (Int) async throws -> Void
+        log: RecordedLog, configure: (inout HTTPSettings) -> Void = { _ in }, _ body: @escaping @Sendable (Int) async throws -> Void
     ) async throws {
         let app = try await TestApp.make()
         var logger = Logger(label: "auth-bypass") { _ in RecordingLogHandler(log: log) }
         logger.logLevel = .trace
-        var dependencies = GatewayDependencies(
-            store: app.store, apiToken: TestApp.token, coolifyWebhookSecret: Self.secret
+        var http = HTTPSettings(apiToken: TestApp.token, coolifyWebhookSecret: Self.secret)
+        configure(&http)
+        let application = try buildApplication(
+            app.gateway(), http: http, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger
         )
-        configure(&dependencies)
-        let application = try buildApplication(dependencies, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         var failure: (any Error)?
         do {
             try await application.test(.live) { client in

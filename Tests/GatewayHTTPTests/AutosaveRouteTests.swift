@@ -120,7 +120,7 @@ struct AutosaveRouteTests {
         try await fixture.makeRepository()
         let store = fixture.exec.app.store
         let shell = try SSHExec(fixture.exec.peer.configuration())
-        let hook = Autosave(directory: ProjectDirectory(store: store), shell: shell).saveBeforeSuspend(logger: Logger(label: "autosave-tests"))
+        let hook = fixture.exec.app.gateway(shell: shell).autosave.saveBeforeSuspend(logger: Logger(label: "autosave-tests"))
         let record = try #require(try await store.container(fixture.exec.project))
         try await hook(record)
         let pushed = try await fixture.autosaveBranch()

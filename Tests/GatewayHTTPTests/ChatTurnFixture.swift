@@ -35,15 +35,6 @@ enum ChatTurnFixture {
         }
         return fields
     }
-
-    /// Runs `body` while the background loops `services` (a service's `run`) run beside it, then cancels them.
-    static func whileRunning<T: Sendable>(_ services: [@Sendable () async -> Void], _ body: () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for service in services { group.addTask { await service() } }
-            defer { group.cancelAll() }
-            return try await body()
-        }
-    }
 }
 
 extension TestClientProtocol {

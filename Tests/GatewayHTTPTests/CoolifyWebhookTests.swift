@@ -20,7 +20,8 @@ struct CoolifyWebhookTests {
 
     @Test("a wrong, missing or unconfigured secret is 404; the right one needs no bearer token")
     func secret() async throws {
-        try await TestApp.make().test(configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
+        let app = try await TestApp.make()
+        try await app.test(gateway: app.unreachableCoolifyGateway(), configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
             let body = ByteBuffer(string: #"{"event":"test","success":true}"#)
             #expect(try await Self.post(client, body, uri: "/v1/webhooks/coolify/wrong").status == .notFound)
             #expect(try await Self.post(client, body, uri: "/v1/webhooks/coolify/\(Self.secret)x").status == .notFound)
@@ -32,11 +33,16 @@ struct CoolifyWebhookTests {
         try await TestApp.make().test { client throws in
             #expect(try await Self.post(client, ByteBuffer(string: "{}"), uri: "/v1/webhooks/coolify/anything").status == .notFound)
         }
+        // A secret without Coolify: nothing would apply the deliveries, so the route stays off.
+        try await TestApp.make().test(configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
+            #expect(try await Self.post(client, ByteBuffer(string: "{}")).status == .notFound)
+        }
     }
 
     @Test("every shape is accepted with 200: unknown events, slash-escaped JSON, empty and 1 MiB of garbage")
     func shapes() async throws {
-        try await TestApp.make().test(configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
+        let app = try await TestApp.make()
+        try await app.test(gateway: app.unreachableCoolifyGateway(), configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
             let bodies = [
                 #"{"event":"brand_new_event","nested":{"a":[1,2]}}"#,
                 #"{"success":true,"message":"New version successfully deployed","event":"deployment_success","application_uuid":"k0sw8c4gcs0o4c8ww4wgk0co","deployment_url":"https:\/\/coolify.example.com\/x","fqdn":null}"#,
@@ -57,34 +63,25 @@ struct CoolifyWebhookTests {
     func appliedOnce() async throws {
         try await CoolifyStandIn.withRunning { standIn in
             let app = try await TestApp.make()
-            let lifecycle = makeLifecycle(store: app.store, standIn: standIn)
-            let queue = WebhookQueue()
-            let reconciler = Reconciler(lifecycle: lifecycle, reachability: ServerReachability())
-            let processor = WebhookProcessor(queue: queue, reconciler: reconciler, serverUUID: standIn.serverUUID)
+            let gateway = app.coolifyGateway(standIn)
+            let lifecycle = try #require(gateway.lifecycle)
             let project = ProjectID(trusted: "proj_1")
             let uuid = try #require(try await lifecycle.ensure(
                 EnsureRequest(workspace: WorkspaceSlug(trusted: "acme"), project: project, slug: ProjectSlug(trusted: "app"))
             ).serviceUuid)
             await standIn.setStatus(uuid, "running:healthy")
-            await reconciler.reconcileOnce(includeRunning: false)
-            try await app.test(configure: {
-                $0.coolifyWebhookSecret = Self.secret
-                $0.webhookQueue = queue
-            }) { client throws in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await processor.run() }
-                    defer { group.cancelAll() }
-                    let stopped = ByteBuffer(string: #"{"event":"container_stopped","container_name":"vibn-dev-\#(uuid)","server_uuid":"\#(standIn.serverUUID)","url":"https:\/\/c.example.com"}"#)
-                    #expect(try await Self.post(client, stopped).status == .ok)
-                    try await Self.waitFor { try await app.store.container(project)?.state == .suspended }
-                    _ = try await lifecycle.resume(workspace: WorkspaceSlug(trusted: "acme"), project: project)
-                    #expect(try await Self.post(client, stopped).status == .ok)
-                    // A later delivery with a visible effect proves the replay before it was processed.
-                    let unreachable = ByteBuffer(string: #"{"event":"server_unreachable","server_uuid":"\#(standIn.serverUUID)"}"#)
-                    #expect(try await Self.post(client, unreachable).status == .ok)
-                    try await Self.waitFor { try await app.store.diagnostics(project).coolifyStatus == "server:unreachable" }
-                    #expect(try await app.store.container(project)?.state == .running)
-                }
+            await gateway.reconciler?.reconcileOnce(includeRunning: false)
+            try await app.test(gateway: gateway, configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
+                let stopped = ByteBuffer(string: #"{"event":"container_stopped","container_name":"vibn-dev-\#(uuid)","server_uuid":"\#(standIn.serverUUID)","url":"https:\/\/c.example.com"}"#)
+                #expect(try await Self.post(client, stopped).status == .ok)
+                try await Self.waitFor { try await app.store.container(project)?.state == .suspended }
+                _ = try await lifecycle.resume(workspace: WorkspaceSlug(trusted: "acme"), project: project)
+                #expect(try await Self.post(client, stopped).status == .ok)
+                // A later delivery with a visible effect proves the replay before it was processed.
+                let unreachable = ByteBuffer(string: #"{"event":"server_unreachable","server_uuid":"\#(standIn.serverUUID)"}"#)
+                #expect(try await Self.post(client, unreachable).status == .ok)
+                try await Self.waitFor { try await app.store.diagnostics(project).coolifyStatus == "server:unreachable" }
+                #expect(try await app.store.container(project)?.state == .running)
             }
         }
     }

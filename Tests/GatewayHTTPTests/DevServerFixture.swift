@@ -27,36 +27,33 @@ struct DevServerFixture {
         DevServerFixture(exec: try await ExecFixture.make(state: state))
     }
 
-    /// Runs `body` against the app wired to a fresh SSHExec (the supervisor runs beside it), with `configure`
-    /// applied to the dependencies, then closes the shell.
+    /// Runs `body` against the app on a gateway with a fresh SSHExec (its dev-server supervisor runs beside it, giving
+    /// servers `readinessLimit` to answer), then closes the shell.
     func test(
-        configure: (inout GatewayDependencies) -> Void = { _ in },
-        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+        readinessLimit: Duration = .seconds(300),
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        try await self.testObserved(readinessLimit: readinessLimit) { client, _ in try await body(client) }
+    }
+
+    /// ``test(readinessLimit:_:)`` that also hands `body` the gateway's observed changes, as `serve` wires them:
+    /// a resume made through them restarts dev servers.
+    func testObserved(
+        readinessLimit: Duration = .seconds(30),
+        _ body: @escaping @Sendable (any TestClientProtocol, any StateChanges) async throws -> Void
     ) async throws {
         let shell = try SSHExec(self.exec.peer.configuration())
+        var settings = GatewaySettings.testing()
+        settings.devServerReadinessLimit = readinessLimit
+        let gateway = self.exec.app.gateway(shell: shell, settings: settings)
         var failure: (any Error)?
         do {
-            try await self.exec.app.test(shell: shell, configure: configure, body)
+            try await self.exec.app.test(gateway: gateway) { client in try await body(client, gateway.changes) }
         } catch {
             failure = error
         }
         await shell.close()
         if let failure { throw failure }
-    }
-
-    /// ``test(configure:_:)`` with the store wrapped as `serve` wraps it: container changes reach the dev-server
-    /// queue, so a resume through `store` restarts dev servers.
-    func testObserved(
-        readinessLimit: Duration = .seconds(30),
-        _ body: @escaping @Sendable (any TestClientProtocol, ObservedStore) async throws -> Void
-    ) async throws {
-        let queue = DevServerQueue()
-        let store = ObservedStore(self.store) { change in queue.containerChanged(change) }
-        try await self.test(configure: {
-            $0.store = store
-            $0.devServerQueue = queue
-            $0.devServerReadinessLimit = readinessLimit
-        }) { client in try await body(client, store) }
     }
 
     /// Starts ``httpServer`` on `port`, requires it to become `running`, runs `body` with its row, and kills its

@@ -89,7 +89,7 @@ struct DevServerRouteTests {
     func readinessDeadline() async throws {
         let fixture = try await DevServerFixture.make()
         try await PreviewPortLock.withLock {
-            try await fixture.test(configure: { $0.devServerReadinessLimit = .seconds(2) }) { client in
+            try await fixture.test(readinessLimit: .seconds(2)) { client in
                 let id = try await client.startDevServer(command: "echo waiting-forever; exec sleep 300", port: 3003)
                 defer { DevServerFixture.killGroups(of: [id]) }
                 let failed = try await fixture.waitFor(id) { $0.state != .starting }
@@ -165,7 +165,7 @@ struct DevServerRouteTests {
                     _ = try #require(try await store.transitionContainer(fixture.project, from: .suspended, to: .running, at: Date()))
                     let after = try await fixture.waitFor(first.id) { $0.state != .running }
                     #expect(after.state == .stopped)
-                    #expect(try await store.livePreviews().isEmpty)
+                    #expect(try await fixture.store.livePreviews().isEmpty)
                 }
             }
         }

@@ -11,8 +11,8 @@ import SSHExec
 import Storage
 import Testing
 
-/// A lifecycle on the test app's store, the Coolify stand-in and the real sshd (autosaving before each suspend),
-/// with a clock the test moves, and an idle sweeper over it.
+/// A gateway on the test app's store, the Coolify stand-in and the real sshd (autosaving before each suspend),
+/// with a clock the test moves; its lifecycle and idle sweeper.
 struct IdleSweepFixture: Sendable {
     static let workspace = WorkspaceSlug(trusted: "acme")
 
@@ -20,13 +20,15 @@ struct IdleSweepFixture: Sendable {
     let standIn: CoolifyStandIn
     let peer: SSHTestPeer
     let clock: CoolifyTestClock
+    let gateway: Gateway
     let lifecycle: ContainerLifecycle
     let sweeper: IdleSweeper
 
-    /// Runs `body` with a fresh fixture whose sweeper holds containers for `turnHoldMinutes` of an open turn, and a
-    /// client of the app wired to its lifecycle and sweeper, on its clock.
+    /// Runs `body` with a fresh fixture whose sweeper holds containers for `turnHoldMinutes` of an open turn and sweeps
+    /// on its own every `sweepInterval` (by default never within a test), and a client of the app on its gateway.
     static func with(
         turnHoldMinutes: Int = 120,
+        sweepInterval: Duration = .seconds(3600),
         _ body: @escaping @Sendable (IdleSweepFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
         let peer = try SSHTestPeer.require()
@@ -39,14 +41,14 @@ struct IdleSweepFixture: Sendable {
                 configuration: CoolifyConfiguration(apiURL: standIn.url, token: standIn.token, serverUUID: standIn.serverUUID),
                 logger: logger
             )
-            let lifecycle = ContainerLifecycle(
-                store: app.store, orchestrator: CoolifyOrchestrator(client: client), renderer: CoolifyTestCompose(), shell: shell,
-                settings: LifecycleSettings(quotaPerWorkspace: 10, sshConfigured: true), clock: clock,
-                saveWork: Autosave(directory: ProjectDirectory(store: app.store, clock: clock), shell: shell).saveBeforeSuspend(logger: logger),
-                logger: logger
+            var settings = GatewaySettings.testing(quota: 10, coolifyServerUUID: standIn.serverUUID)
+            settings.turnHoldMinutes = turnHoldMinutes
+            settings.sweepInterval = sweepInterval
+            let gateway = app.gateway(orchestrator: CoolifyOrchestrator(client: client), shell: shell, clock: clock, settings: settings)
+            let fixture = IdleSweepFixture(
+                app: app, standIn: standIn, peer: peer, clock: clock, gateway: gateway,
+                lifecycle: try #require(gateway.lifecycle), sweeper: try #require(gateway.idleSweeper)
             )
-            let sweeper = IdleSweeper(lifecycle: lifecycle, turnHoldMinutes: turnHoldMinutes, interval: .milliseconds(20))
-            let fixture = IdleSweepFixture(app: app, standIn: standIn, peer: peer, clock: clock, lifecycle: lifecycle, sweeper: sweeper)
             do { try await fixture.test { client in try await body(fixture, client) } } catch {
                 await shell.close()
                 throw error
@@ -55,13 +57,9 @@ struct IdleSweepFixture: Sendable {
         }
     }
 
-    /// Runs `body` against the app with this lifecycle and sweeper, on the fixture's clock; closes the store after.
+    /// Runs `body` against the app on the fixture's gateway; closes the store after.
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await self.app.test(shell: self.lifecycle.shell, configure: { dependencies in
-            dependencies.clock = self.clock
-            dependencies.lifecycle = self.lifecycle
-            dependencies.idleSweeper = self.sweeper
-        }, body)
+        try await self.app.test(gateway: self.gateway, body)
     }
 
     /// A running container of `project`, created through the Coolify stand-in, with a stand-in container on sshd.

@@ -68,13 +68,11 @@ struct IdleSweepRouteTests {
 
     @Test("the sweeper service sweeps on its own every interval")
     func service() async throws {
-        try await IdleSweepFixture.with { fixture, _ in
+        try await IdleSweepFixture.with(sweepInterval: .milliseconds(20)) { fixture, _ in
             let project = ProjectID(trusted: "proj_1")
             try await fixture.running(project)
             fixture.clock.advance(by: 31 * 60)
-            try await ChatTurnFixture.whileRunning([fixture.sweeper.run]) {
-                try await CoolifyWebhookTests.waitFor { try await fixture.app.store.container(project)?.state == .suspended }
-            }
+            try await CoolifyWebhookTests.waitFor { try await fixture.app.store.container(project)?.state == .suspended }
             #expect(try await fixture.app.store.container(project)?.state == .suspended)
         }
     }

@@ -11,16 +11,33 @@ import NIOCore
 import Storage
 import Testing
 
-/// A lifecycle on the test app's store and a Coolify stand-in.
-func makeLifecycle(store: SQLiteStore, standIn: CoolifyStandIn, quota: Int = 3, sshConfigured: Bool = true) -> ContainerLifecycle {
-    let client = CoolifyClient(
-        configuration: CoolifyConfiguration(apiURL: standIn.url, token: standIn.token, serverUUID: standIn.serverUUID),
-        logger: Logger(label: "http-tests")
-    )
-    return ContainerLifecycle(
-        store: store, orchestrator: CoolifyOrchestrator(client: client), renderer: CoolifyTestCompose(), shell: nil,
-        settings: LifecycleSettings(quotaPerWorkspace: quota, sshConfigured: sshConfigured), logger: Logger(label: "http-tests")
-    )
+extension TestApp {
+    /// The app's gateway with Coolify played by `standIn` (a quota of 3 unless given).
+    func coolifyGateway(
+        _ standIn: CoolifyStandIn, quota: Int = 3, sshConfigured: Bool = true, shell: (any ContainerShell)? = nil,
+        clock: any WallClock = SystemClock()
+    ) -> Gateway {
+        let client = CoolifyClient(
+            configuration: CoolifyConfiguration(apiURL: standIn.url, token: standIn.token, serverUUID: standIn.serverUUID),
+            logger: Logger(label: "http-tests")
+        )
+        return self.gateway(
+            orchestrator: CoolifyOrchestrator(client: client), shell: shell, clock: clock,
+            settings: .testing(quota: quota, sshConfigured: sshConfigured, coolifyServerUUID: standIn.serverUUID)
+        )
+    }
+
+    /// The app's gateway with a Coolify that nothing answers for (connections are refused at once).
+    func unreachableCoolifyGateway(settings: GatewaySettings = .testing()) -> Gateway {
+        let client = CoolifyClient(
+            configuration: CoolifyConfiguration(
+                apiURL: URL(string: "http://127.0.0.1:1")!, token: "t", serverUUID: "s",
+                retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5))
+            ),
+            logger: Logger(label: "http-tests")
+        )
+        return self.gateway(orchestrator: CoolifyOrchestrator(client: client), settings: settings)
+    }
 }
 
 @Suite("Container lifecycle routes")
@@ -52,8 +69,7 @@ struct LifecycleRouteTests {
     func lifecycle() async throws {
         try await CoolifyStandIn.withRunning { standIn in
             let app = try await TestApp.make()
-            let lifecycle = makeLifecycle(store: app.store, standIn: standIn)
-            try await app.test(configure: { $0.lifecycle = lifecycle }) { client throws in
+            try await app.test(gateway: app.coolifyGateway(standIn)) { client throws in
                 let created = try await Self.put(client, #"{"slug":"app","name":"My App","start":true}"#)
                 #expect(created.status == .created)
                 let json = try created.json()
@@ -90,18 +106,7 @@ struct LifecycleRouteTests {
     @Test("an unreachable Coolify is 502 coolify_unreachable and fails the reserved row with a reason")
     func unreachable() async throws {
         let app = try await TestApp.make()
-        let client = CoolifyClient(
-            configuration: CoolifyConfiguration(
-                apiURL: URL(string: "http://127.0.0.1:1")!, token: "t", serverUUID: "s",
-                retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5))
-            ),
-            logger: Logger(label: "http-tests")
-        )
-        let lifecycle = ContainerLifecycle(
-            store: app.store, orchestrator: CoolifyOrchestrator(client: client), renderer: CoolifyTestCompose(), shell: nil,
-            settings: LifecycleSettings(sshConfigured: true), logger: Logger(label: "http-tests")
-        )
-        try await app.test(configure: { $0.lifecycle = lifecycle }) { client throws in
+        try await app.test(gateway: app.unreachableCoolifyGateway(settings: .testing(quota: 3))) { client throws in
             let response = try await Self.put(client, #"{"slug":"app"}"#)
             #expect(response.status == .badGateway)
             #expect(try response.errorBody().error.code == "coolify_unreachable")
@@ -115,15 +120,13 @@ struct LifecycleRouteTests {
     func refusals() async throws {
         try await CoolifyStandIn.withRunning { standIn in
             let app = try await TestApp.make()
-            let lifecycle = makeLifecycle(store: app.store, standIn: standIn, quota: 0)
-            try await app.test(configure: { $0.lifecycle = lifecycle }) { client throws in
+            try await app.test(gateway: app.coolifyGateway(standIn, quota: 0)) { client throws in
                 let response = try await Self.put(client, #"{"slug":"app"}"#)
                 #expect(response.status.code == 402)
                 #expect(try response.errorBody().error.code == "quota_exceeded")
             }
             let other = try await TestApp.make()
-            let noSSH = makeLifecycle(store: other.store, standIn: standIn, sshConfigured: false)
-            try await other.test(configure: { $0.lifecycle = noSSH }) { client throws in
+            try await other.test(gateway: other.coolifyGateway(standIn, sshConfigured: false)) { client throws in
                 let response = try await Self.put(client, #"{"slug":"app"}"#)
                 #expect(response.status == .serviceUnavailable)
                 #expect(try response.errorBody().error.code == "ssh_not_configured")

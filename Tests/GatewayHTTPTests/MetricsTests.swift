@@ -30,7 +30,7 @@ struct MetricsTests {
             ),
             at: Date()
         )
-        try await app.test(configure: { $0.coolifyWebhookSecret = CoolifyWebhookTests.secret }) { client throws in
+        try await app.test(gateway: app.unreachableCoolifyGateway(), configure: { $0.coolifyWebhookSecret = CoolifyWebhookTests.secret }) { client throws in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             let container = "/v1/workspaces/acme/projects/\(Self.project)/container"
             #expect(try await client.execute(uri: container, method: .get).status == .unauthorized)

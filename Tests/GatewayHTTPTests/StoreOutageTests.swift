@@ -77,8 +77,9 @@ struct StoreOutageTests {
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
             if migrate { try await store.migrate() }
-            let dependencies = GatewayDependencies(store: store, apiToken: TestApp.token, readinessTimeout: .seconds(1))
-            let router = try buildRouter(dependencies)
+            let router = try buildRouter(
+                Gateway.testing(store: store, logger: logger), http: HTTPSettings(apiToken: TestApp.token, readinessTimeout: .seconds(1))
+            )
             try await Application(router: router, logger: logger).test(.router, body)
         }
     }

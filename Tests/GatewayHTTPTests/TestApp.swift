@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayHTTP
+import GatewayTestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -29,16 +30,33 @@ struct TestApp {
         return TestApp(store: store, path: path)
     }
 
-    /// Runs `body` against the router of an app with `apiToken`, then closes and removes the database.
+    /// The gateway on this app's store, built as `serve` builds it, with the given stand-ins.
+    func gateway(
+        orchestrator: (any Orchestrator)? = nil,
+        shell: (any ContainerShell)? = nil,
+        previewRoutes: (any PreviewRoutesSource)? = nil,
+        clock: any WallClock = SystemClock(),
+        settings: GatewaySettings? = nil
+    ) -> Gateway {
+        Gateway.testing(
+            store: self.store, orchestrator: orchestrator, shell: shell, previewRoutes: previewRoutes, clock: clock, settings: settings,
+            logger: Logger(label: "http-tests")
+        )
+    }
+
+    /// Runs `body` against the router of an app with `apiToken` on `gateway` (by default one with only `shell`), its
+    /// background services running, then closes and removes the database.
     func test(
         apiToken: String? = TestApp.token,
         shell: (any ContainerShell)? = nil,
-        configure: (inout GatewayDependencies) -> Void = { _ in },
+        gateway: Gateway? = nil,
+        configure: (inout HTTPSettings) -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        var dependencies = GatewayDependencies(store: self.store, apiToken: apiToken, readinessTimeout: .seconds(1), shell: shell)
-        configure(&dependencies)
-        let app = try buildApplication(dependencies, configuration: .init(), logger: Logger(label: "http-tests"))
+        var http = HTTPSettings(apiToken: apiToken, readinessTimeout: .seconds(1))
+        configure(&http)
+        let gateway = gateway ?? self.gateway(shell: shell)
+        let app = try buildApplication(gateway, http: http, configuration: .init(), logger: Logger(label: "http-tests"))
         var failure: (any Error)?
         do { try await app.test(.router, body) } catch { failure = error }
         try await self.store.close()

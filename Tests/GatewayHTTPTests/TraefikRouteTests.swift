@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import GatewayHTTP
+import GatewayTestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -41,10 +42,11 @@ struct TraefikTestGateway {
             store: store, publisher: publisher, routing: routing,
             dynamicFile: dynamic.appendingPathComponent(TraefikConfigPublisher.fileName)
         )
-        let dependencies = GatewayDependencies(
-            store: store, apiToken: TestApp.token, previewRoutes: publisher, traefikProviderToken: providerToken
+        let app = try buildApplication(
+            Gateway.testing(store: store, previewRoutes: publisher),
+            http: HTTPSettings(apiToken: TestApp.token, traefikProviderToken: providerToken),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: Logger(label: "traefik-http")
         )
-        let app = try buildApplication(dependencies, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: Logger(label: "traefik-http"))
         var failure: (any Error)?
         do { try await app.test(framework) { client in try await body(gateway, client) } } catch { failure = error }
         try await store.close()

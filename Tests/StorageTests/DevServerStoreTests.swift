@@ -9,7 +9,7 @@ struct DevServerStoreTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// A project with a container row in `state` that has a slug, token and service.
-    func container(in store: any Store, state: ContainerState) async throws -> ContainerRecord {
+    func container(in store: any GatewayStore, state: ContainerState) async throws -> ContainerRecord {
         let project = uniqueProject()
         let reservation = ContainerReservation(
             projectID: project, workspace: uniqueWorkspace(), projectSlug: ProjectSlug(trusted: "shop"), image: "vibn-dev:latest"

@@ -11,6 +11,7 @@ struct LifecycleFixture: Sendable {
     let store: any GatewayStore
     let standIn: CoolifyStandIn
     let clock: CoolifyTestClock
+    let gateway: Gateway
     let lifecycle: ContainerLifecycle
     let reconciler: Reconciler
     let workspace = uniqueWorkspace()
@@ -33,13 +34,18 @@ struct LifecycleFixture: Sendable {
                     ),
                     logger: Logger(label: "lifecycle-tests")
                 )
-                let lifecycle = ContainerLifecycle(
-                    store: store, orchestrator: CoolifyOrchestrator(client: client), renderer: CoolifyTestCompose(), shell: nil,
-                    settings: LifecycleSettings(quotaPerWorkspace: quota, sshConfigured: sshConfigured),
-                    clock: clock, logger: Logger(label: "lifecycle-tests")
+                let gateway = Gateway.testing(
+                    store: store, orchestrator: CoolifyOrchestrator(client: client), clock: clock,
+                    settings: GatewaySettings(
+                        lifecycle: LifecycleSettings(quotaPerWorkspace: quota, sshConfigured: sshConfigured),
+                        coolifyServerUUID: standIn.serverUUID, reconcileInterval: .milliseconds(10)
+                    ),
+                    logger: Logger(label: "lifecycle-tests")
                 )
-                let reconciler = Reconciler(lifecycle: lifecycle, reachability: ServerReachability(), interval: .milliseconds(10))
-                try await body(LifecycleFixture(store: store, standIn: standIn, clock: clock, lifecycle: lifecycle, reconciler: reconciler))
+                try await body(LifecycleFixture(
+                    store: store, standIn: standIn, clock: clock, gateway: gateway,
+                    lifecycle: try #require(gateway.lifecycle), reconciler: try #require(gateway.reconciler)
+                ))
             }
         }
     }

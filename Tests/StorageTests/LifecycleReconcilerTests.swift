@@ -105,7 +105,7 @@ struct LifecycleReconcilerTests {
             await fixture.standIn.setStatus(uuid, "running:healthy")
             await fixture.reconciler.reconcileOnce(includeRunning: false)
             #expect(try await fixture.record(request.project).state == .running)
-            let processor = WebhookProcessor(queue: WebhookQueue(), reconciler: fixture.reconciler, serverUUID: fixture.standIn.serverUUID)
+            let processor = try #require(fixture.gateway.webhooks)
             func deliver(_ body: String, digest: String) async {
                 await processor.process(WebhookDelivery(digest: digest, event: CoolifyEvent.parse(Array(body.utf8)), receivedAt: fixture.clock.now))
             }
@@ -129,7 +129,7 @@ struct LifecycleReconcilerTests {
         try await LifecycleFixture.with(backend) { fixture throws in
             let request = fixture.request()
             let uuid = try #require(try await fixture.lifecycle.ensure(request).serviceUuid)
-            let processor = WebhookProcessor(queue: WebhookQueue(), reconciler: fixture.reconciler, serverUUID: fixture.standIn.serverUUID)
+            let processor = try #require(fixture.gateway.webhooks)
             let server = fixture.standIn.serverUUID
             await processor.process(WebhookDelivery(digest: "down-" + uuid, event: .serverUnreachable(serverUUID: server), receivedAt: fixture.clock.now))
             #expect(try await fixture.store.diagnostics(request.project).coolifyStatus == "server:unreachable")

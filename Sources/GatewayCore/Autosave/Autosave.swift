@@ -32,14 +32,24 @@ public struct Autosave: Sendable {
     /// How long the save may run in the container (the seed's 30 s).
     public static let timeout: Duration = .seconds(30)
 
-    public let directory: ProjectDirectory
+    /// Where containers and earlier attempts are read.
+    public let store: any StoreQueries
+    /// Where attempts are recorded (observed: they become `autosave.*` events).
+    public let changes: any StateChanges
     /// The shell into containers; nil when SSH is not configured.
     public let shell: (any ContainerShell)?
+    public let clock: any WallClock
+    /// The saves running in this process, one per project at a time (shared by every caller of this autosave).
+    let inFlight = ProjectLocks()
 
-    public init(directory: ProjectDirectory, shell: (any ContainerShell)?) {
-        self.directory = directory
+    public init(store: any StoreQueries, changes: any StateChanges, shell: (any ContainerShell)?, clock: any WallClock = SystemClock()) {
+        self.store = store
+        self.changes = changes
         self.shell = shell
+        self.clock = clock
     }
+
+    var directory: ProjectDirectory { ProjectDirectory(store: self.store, clock: self.clock) }
 
     // MARK: Saving
 
@@ -59,11 +69,8 @@ public struct Autosave: Sendable {
     /// so a save that waited finds the other's push when it checks the throttle.
     /// - Throws: ``GatewayError`` `ssh_not_configured`, `autosave_failed`, or whatever the shell reports.
     public func save(_ record: ContainerRecord, force: Bool) async throws -> AutosaveResult {
-        try await Self.inFlight.withLock(record.projectID) { try await self.saveAlone(record, force: force) }
+        try await self.inFlight.withLock(record.projectID) { try await self.saveAlone(record, force: force) }
     }
-
-    /// The saves running in this process, one per project at a time.
-    static let inFlight = ProjectLocks()
 
     func saveAlone(_ record: ContainerRecord, force: Bool) async throws -> AutosaveResult {
         guard let shell = self.shell else { throw GatewayError.sshNotConfigured }
@@ -71,9 +78,8 @@ public struct Autosave: Sendable {
             return .skipped("state=\(record.state.rawValue)")
         }
         guard let slug = record.projectSlug else { return .skipped("no_project_slug") }
-        let store = self.directory.store
-        let now = self.directory.clock.now
-        if !force, let last = try await store.lastPushedAutosave(project: record.projectID),
+        let now = self.clock.now
+        if !force, let last = try await self.store.lastPushedAutosave(project: record.projectID),
            now.timeIntervalSince(last.at) < Self.interval {
             return .skipped("throttled")
         }
@@ -83,7 +89,7 @@ public struct Autosave: Sendable {
         if outcome == .noGit { return .skipped("no_git") }
         let output = String(decoding: result.stdout + result.stderr, as: UTF8.self)
         let commit: String? = if case .pushed(let commit) = outcome { commit } else { nil }
-        try await store.recordAutosave(AutosaveAttempt(
+        try await self.changes.recordAutosave(AutosaveAttempt(
             projectID: record.projectID, workspace: record.workspace, repo: slug.rawValue, output: output,
             code: result.exitCode, commit: commit, ok: commit != nil, at: now
         ))

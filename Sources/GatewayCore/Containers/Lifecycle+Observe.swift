@@ -29,7 +29,7 @@ extension ContainerLifecycle {
         switch (record.state, status.health) {
         case (.provisioning, .running):
             if try await self.isLive(record),
-               let running = try await self.store.transitionContainer(record.projectID, from: .provisioning, to: .running, at: now) {
+               let running = try await self.changes.transitionContainer(record.projectID, from: .provisioning, to: .running, at: now) {
                 try await self.noteStatus(status.raw, for: record.projectID)
                 return running
             }
@@ -38,7 +38,7 @@ extension ContainerLifecycle {
         case (.provisioning, .stopped) where self.isOverdue(record):
             return try await self.updated(self.fail(record, reason: .coolifyDeployFailed, coolifyStatus: status.raw), else: record)
         case (.running, .stopped):
-            if let suspended = try await self.store.transitionContainer(record.projectID, from: .running, to: .suspended, at: now) {
+            if let suspended = try await self.changes.transitionContainer(record.projectID, from: .running, to: .suspended, at: now) {
                 try await self.noteStatus(status.raw, for: record.projectID)
                 return suspended
             }

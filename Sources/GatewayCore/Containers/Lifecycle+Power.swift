@@ -17,7 +17,7 @@ extension ContainerLifecycle {
             }
             if record.state == .running { try await self.saveWork(record) }
             try await self.orchestrator.stopService(uuid)
-            _ = try await self.store.transitionContainer(project, from: record.state, to: .suspended, at: self.clock.now)
+            _ = try await self.changes.transitionContainer(project, from: record.state, to: .suspended, at: self.clock.now)
         case .failed:
             throw GatewayError.containerBusy(project, state: record.state, operation: "be suspended")
         }
@@ -47,7 +47,7 @@ extension ContainerLifecycle {
         try await self.checkQuota(record.workspace)
         try await self.orchestrator.startService(uuid)
         return try await self.updated(
-            self.store.transitionContainer(record.projectID, from: .suspended, to: .running, at: self.clock.now), else: record
+            self.changes.transitionContainer(record.projectID, from: .suspended, to: .running, at: self.clock.now), else: record
         )
     }
 
@@ -63,7 +63,7 @@ extension ContainerLifecycle {
     @discardableResult
     func fail(_ record: ContainerRecord, reason: BlockedReason, coolifyStatus: String?) async throws -> ContainerRecord? {
         guard record.state != .failed,
-              let failed = try await self.store.transitionContainer(record.projectID, from: record.state, to: .failed, at: self.clock.now)
+              let failed = try await self.changes.transitionContainer(record.projectID, from: record.state, to: .failed, at: self.clock.now)
         else { return nil }
         try await self.store.setDiagnostics(
             ContainerDiagnostics(blockedReason: reason.rawValue, coolifyStatus: coolifyStatus), for: record.projectID

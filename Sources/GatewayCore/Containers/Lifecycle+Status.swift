@@ -24,7 +24,7 @@ extension ContainerLifecycle {
         var coolifyStatus: String?
         if record.serviceUUID != nil {
             if self.shell != nil, try await self.isLive(record),
-               let running = try await self.store.transitionContainer(record.projectID, from: .provisioning, to: .running, at: self.clock.now) {
+               let running = try await self.changes.transitionContainer(record.projectID, from: .provisioning, to: .running, at: self.clock.now) {
                 latest = running
             }
             if latest.state == .provisioning, self.shell == nil || self.isOverdue(record) {

@@ -43,7 +43,10 @@ public typealias SaveWork = @Sendable (ContainerRecord) async throws -> Void
 /// Safe under concurrency: the row is reserved (insert-if-absent) before the orchestrator is called, and every
 /// state change is a compare-and-set, so concurrent callers and replicas create at most one service per project.
 public struct ContainerLifecycle: Sendable {
-    public let store: any GatewayStore
+    /// Where rows are read.
+    public let store: any StoreQueries
+    /// Where rows change (observed in a running gateway).
+    public let changes: any StateChanges
     public let orchestrator: any Orchestrator
     public let renderer: any ComposeRenderer
     /// The exec port for the cheap liveness probe; nil when SSH is not configured.
@@ -54,7 +57,8 @@ public struct ContainerLifecycle: Sendable {
     public let logger: Logger
 
     public init(
-        store: any GatewayStore,
+        store: any StoreQueries,
+        changes: any StateChanges,
         orchestrator: any Orchestrator,
         renderer: any ComposeRenderer,
         shell: (any ContainerShell)?,
@@ -64,6 +68,7 @@ public struct ContainerLifecycle: Sendable {
         logger: Logger
     ) {
         self.store = store
+        self.changes = changes
         self.orchestrator = orchestrator
         self.renderer = renderer
         self.shell = shell
@@ -89,7 +94,7 @@ public struct ContainerLifecycle: Sendable {
         let reservation = ContainerReservation(
             projectID: request.project, workspace: request.workspace, projectSlug: request.slug, image: self.settings.image
         )
-        let outcome = try await self.store.reserveContainer(reservation, at: self.clock.now)
+        let outcome = try await self.changes.reserveContainer(reservation, at: self.clock.now)
         guard outcome.inserted else {
             // A concurrent ensure reserved it first: it creates the service; this call reports it.
             guard outcome.record.workspace == request.workspace else { throw GatewayError.projectNotFound(request.project) }
@@ -116,7 +121,7 @@ public struct ContainerLifecycle: Sendable {
         try self.checkSSH()
         try await self.checkQuota(request.workspace)
         let reason = try await self.store.diagnostics(record.projectID).blockedReason
-        guard let claimed = try await self.store.transitionContainer(
+        guard let claimed = try await self.changes.transitionContainer(
             record.projectID, from: .failed, to: .provisioning, at: self.clock.now
         ) else {
             return EnsureOutcome(record: try await self.current(record), created: false)
@@ -153,12 +158,12 @@ public struct ContainerLifecycle: Sendable {
             try await self.fail(record, reason: .coolifyCreateFailed, coolifyStatus: nil)
             throw error
         }
-        guard let recorded = try await self.store.recordServiceUUID(uuid, for: record.projectID) else {
+        guard let recorded = try await self.changes.recordServiceUUID(uuid, for: record.projectID) else {
             return try await self.current(record)
         }
         guard !request.start else { return recorded }
         return try await self.updated(
-            self.store.transitionContainer(record.projectID, from: .provisioning, to: .suspended, at: self.clock.now), else: record
+            self.changes.transitionContainer(record.projectID, from: .provisioning, to: .suspended, at: self.clock.now), else: record
         )
     }
 

@@ -3,10 +3,10 @@ import Foundation
 /// Answers which container a workspace's project has, enforcing tenant isolation:
 /// a project belongs to the workspace that first registered it, and is invisible from any other.
 public struct ProjectDirectory: Sendable {
-    public let store: any GatewayStore
+    public let store: any StoreQueries
     public let clock: any WallClock
 
-    public init(store: any GatewayStore, clock: any WallClock = SystemClock()) {
+    public init(store: any StoreQueries, clock: any WallClock = SystemClock()) {
         self.store = store
         self.clock = clock
     }

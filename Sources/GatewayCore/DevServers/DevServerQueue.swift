@@ -18,7 +18,7 @@ public typealias DevServerQueue = JobQueue<DevServerJob>
 
 extension JobQueue where Job == DevServerJob {
     /// Reacts to a store change without waiting: a container that became `running` (a resume) gets its dev
-    /// servers back. Meant for the ``ObservedStore`` observer.
+    /// servers back. Meant for the state-change observer (``ObservedChanges``).
     public func containerChanged(_ change: StoreChange) {
         guard case .container(let record, let from) = change, record.state == .running, from != .running else { return }
         self.enqueue(.restart(record))

@@ -4,18 +4,32 @@ import Foundation
 /// port first), list (frontend first), stop (only a group that is still ours), and log tails. Readiness is left to
 /// the ``DevServerSupervisor``, so a start answers at once with a `starting` server.
 public struct DevServers: Sendable {
+    /// Runs the dev servers' scripts in their containers (tenant check included).
     public let exec: ExecService
+    /// Where dev servers are read.
+    public let store: any StoreQueries
+    /// Where dev servers change (observed: the preview routes follow).
+    public let changes: any StateChanges
+    public let clock: any WallClock
     public let routing: PreviewRouting
+    /// Where started servers wait for their readiness probe.
     public let queue: DevServerQueue
+    /// The starts running in this process, one per project at a time.
+    let starting = ProjectLocks()
 
-    public init(exec: ExecService, routing: PreviewRouting, queue: DevServerQueue) {
+    public init(
+        exec: ExecService, store: any StoreQueries, changes: any StateChanges, clock: any WallClock = SystemClock(),
+        routing: PreviewRouting, queue: DevServerQueue
+    ) {
         self.exec = exec
+        self.store = store
+        self.changes = changes
+        self.clock = clock
         self.routing = routing
         self.queue = queue
     }
 
-    var store: any GatewayStore { self.exec.directory.store }
-    var clock: any WallClock { self.exec.directory.clock }
+    var directory: ProjectDirectory { ProjectDirectory(store: self.store, clock: self.clock) }
 
     /// The most lines a log request may ask for.
     public static let maxLogLines = 5000
@@ -36,13 +50,10 @@ public struct DevServers: Sendable {
         let container = try await self.container(workspace: workspace, project: project)
         let previewURL = try await self.previewURL(container, port: port)
         // One start per project at a time in this process: two starts on one port must not both find it free.
-        return try await Self.starting.withLock(project) {
+        return try await self.starting.withLock(project) {
             try await self.launch(command: command, port: port, name: name, previewURL: previewURL, workspace: workspace, project: project)
         }
     }
-
-    /// The starts running in this process, one per project at a time.
-    static let starting = ProjectLocks()
 
     /// Frees `port` (reaping stale rows, stopping an untracked listener), launches the command and records it.
     private func launch(
@@ -69,7 +80,7 @@ public struct DevServers: Sendable {
             id: id, projectID: project, workspace: workspace, name: name, command: command, port: port, pid: pid,
             previewURL: previewURL, state: .starting, startedAt: self.clock.now, stoppedAt: nil
         )
-        try await self.store.insertDevServer(record)
+        try await self.changes.insertDevServer(record)
         self.queue.enqueue(.probe(record))
         return record
     }
@@ -77,7 +88,7 @@ public struct DevServers: Sendable {
     /// Marks the tracked servers whose process is gone `stopped`.
     private func reap(_ gone: [DevServerID], among tracked: [DevServerRecord]) async throws {
         for server in tracked where gone.contains(server.id) {
-            _ = try await self.store.transitionDevServer(server.id, project: server.projectID, from: server.state, to: .stopped, at: self.clock.now)
+            _ = try await self.changes.transitionDevServer(server.id, project: server.projectID, from: server.state, to: .stopped, at: self.clock.now)
         }
     }
 
@@ -107,7 +118,7 @@ public struct DevServers: Sendable {
     /// The project's dev servers that are not stopped: frontend servers (Vite, Next, …) first, then by port.
     /// - Throws: ``GatewayError`` `project_not_found` or `no_container`.
     public func list(workspace: WorkspaceSlug, project: ProjectID) async throws -> [DevServerRecord] {
-        guard try await self.exec.directory.container(workspace: workspace, project: project) != nil else {
+        guard try await self.directory.container(workspace: workspace, project: project) != nil else {
             throw GatewayError.noContainer(project)
         }
         return Self.frontendFirst(try await self.store.devServers(project: project).filter { $0.state != .stopped })
@@ -125,7 +136,7 @@ public struct DevServers: Sendable {
         }
         // Compare-and-set: a probe may move the row meanwhile, so retry from what it is now.
         while server.state != .stopped {
-            if try await self.store.transitionDevServer(id, project: project, from: server.state, to: .stopped, at: self.clock.now) != nil {
+            if try await self.changes.transitionDevServer(id, project: project, from: server.state, to: .stopped, at: self.clock.now) != nil {
                 return
             }
             guard let current = try await self.store.devServer(id, project: project) else { return }
@@ -152,7 +163,7 @@ public struct DevServers: Sendable {
     /// The project's container, checked before anything runs.
     private func container(workspace: WorkspaceSlug, project: ProjectID) async throws -> ContainerRecord {
         guard self.exec.shell != nil else { throw GatewayError.sshNotConfigured }
-        guard let record = try await self.exec.directory.container(workspace: workspace, project: project),
+        guard let record = try await self.directory.container(workspace: workspace, project: project),
               record.serviceUUID != nil
         else { throw GatewayError.noContainer(project) }
         return record

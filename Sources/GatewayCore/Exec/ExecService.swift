@@ -4,11 +4,14 @@ import Foundation
 /// recorded in the store (activity, and `provisioning`/`suspended` promoted to `running`, as the seed's `touchActivity`).
 public struct ExecService: Sendable {
     public let directory: ProjectDirectory
+    /// Where an exec's proof of life promotes the container (observed).
+    public let changes: any StateChanges
     /// The shell into containers; nil when SSH is not configured.
     public let shell: (any ContainerShell)?
 
-    public init(directory: ProjectDirectory, shell: (any ContainerShell)?) {
+    public init(directory: ProjectDirectory, changes: any StateChanges, shell: (any ContainerShell)?) {
         self.directory = directory
+        self.changes = changes
         self.shell = shell
     }
 
@@ -28,12 +31,11 @@ public struct ExecService: Sendable {
 
     /// An exec that ran proves the container runs: record activity and promote it to `running` if needed.
     private func recordProofOfLife(_ record: ContainerRecord) async throws {
-        let store = self.directory.store
         let now = self.directory.clock.now
         if record.state == .provisioning || record.state == .suspended,
-           try await store.transitionContainer(record.projectID, from: record.state, to: .running, at: now) != nil {
+           try await self.changes.transitionContainer(record.projectID, from: record.state, to: .running, at: now) != nil {
             return
         }
-        try await store.touchContainer(record.projectID, at: now)
+        try await self.directory.store.touchContainer(record.projectID, at: now)
     }
 }

@@ -14,16 +14,3 @@ public protocol ChatTurnStore: Sendable {
     /// - Returns: How many rows were deleted.
     func purgeTurns(receivedBefore cutoff: Date) async throws -> Int
 }
-
-// MARK: - ObservedStore
-
-/// Chat turns change no container or dev-server state: they pass straight through.
-extension ObservedStore {
-    public func claimTurn(_ turn: ChatTurn) async throws -> Bool { try await self.base.claimTurn(turn) }
-    public func purgeTurns(receivedBefore cutoff: Date) async throws -> Int {
-        try await self.base.purgeTurns(receivedBefore: cutoff)
-    }
-    public func hasOpenTurn(project: ProjectID, since: Date) async throws -> Bool {
-        try await self.base.hasOpenTurn(project: project, since: since)
-    }
-}

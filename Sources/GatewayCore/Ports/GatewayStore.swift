@@ -1,3 +1,7 @@
-/// Everything the gateway keeps: containers and their lifecycle diagnostics, dev servers, autosaves, the outbound events outbox, and chat turns.
-/// Both `SQLiteStore` and `PostgresStore` implement all of it.
-public typealias GatewayStore = LifecycleStore & DevServerStore & AutosaveStore & OutboxStore & ChatTurnStore
+/// What core services read and record without anyone reacting: containers and their lifecycle diagnostics, dev
+/// servers, autosaves, the outbound events outbox, and chat turns. State changes go through ``StateChanges``.
+public typealias StoreQueries = LifecycleStore & DevServerStore & AutosaveStore & OutboxStore & ChatTurnStore
+
+/// Everything the gateway keeps: its queries and its state changes. Both `SQLiteStore` and `PostgresStore`
+/// implement all of it.
+public typealias GatewayStore = StoreQueries & StateChanges

@@ -21,18 +21,3 @@ public protocol OutboxStore: Sendable {
     @discardableResult
     func purgeEvents(before cutoff: Date) async throws -> Int
 }
-
-// MARK: - ObservedStore
-
-/// The outbox is bookkeeping, not state the observers react to: it passes straight through.
-extension ObservedStore {
-    public func enqueueEvent(_ event: OutboundEvent) async throws { try await self.base.enqueueEvent(event) }
-    public func pendingEvents(createdAfter cutoff: Date, limit: Int) async throws -> [OutboundEvent] {
-        try await self.base.pendingEvents(createdAfter: cutoff, limit: limit)
-    }
-    public func markEventDelivered(_ id: String, at now: Date) async throws { try await self.base.markEventDelivered(id, at: now) }
-    public func recordFailedAttempt(_ id: String, error: String, nextAttemptAt: Date) async throws {
-        try await self.base.recordFailedAttempt(id, error: error, nextAttemptAt: nextAttemptAt)
-    }
-    public func purgeEvents(before cutoff: Date) async throws -> Int { try await self.base.purgeEvents(before: cutoff) }
-}

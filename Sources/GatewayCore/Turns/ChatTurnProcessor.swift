@@ -7,29 +7,32 @@ import ServiceLifecycle
 /// `ended` records activity and autosaves when one is due. Failures are logged with the project id, never thrown.
 public struct ChatTurnProcessor: Service {
     public let queue: ChatTurnQueue
-    /// Autosaves after a turn ends; its directory is the store and clock every step uses.
+    /// Where activity is recorded and containers are looked up.
+    public let store: any StoreQueries
+    public let clock: any WallClock
+    /// Autosaves after a turn ends.
     public let autosave: Autosave
     /// The container lifecycle; nil when Coolify is not configured (the route then refuses `started`).
     public let lifecycle: ContainerLifecycle?
     public let logger: Logger
 
-    var store: any GatewayStore { self.autosave.directory.store }
-    var clock: any WallClock { self.autosave.directory.clock }
-
-    public init(queue: ChatTurnQueue, autosave: Autosave, lifecycle: ContainerLifecycle?, logger: Logger) {
+    public init(
+        queue: ChatTurnQueue, store: any StoreQueries, clock: any WallClock = SystemClock(), autosave: Autosave,
+        lifecycle: ContainerLifecycle?, logger: Logger
+    ) {
         self.queue = queue
+        self.store = store
+        self.clock = clock
         self.autosave = autosave
         self.lifecycle = lifecycle
         self.logger = logger
     }
 
-    /// Drains the queue until graceful shutdown or cancellation.
+    var directory: ProjectDirectory { ProjectDirectory(store: self.store, clock: self.clock) }
+
+    /// Applies the queued turns one at a time, in order, until graceful shutdown or cancellation.
     public func run() async {
-        await cancelWhenGracefulShutdown {
-            for await turn in self.queue.stream {
-                await self.process(turn)
-            }
-        }
+        await self.queue.drain { turn in await self.process(turn) }
     }
 
     /// Applies one claimed turn; failures are logged, never thrown.
@@ -54,7 +57,7 @@ public struct ChatTurnProcessor: Service {
     }
 
     func ended(_ turn: ChatTurn, metadata: Logger.Metadata) async throws {
-        guard let record = try await self.autosave.directory.container(workspace: turn.workspace, project: turn.project) else { return }
+        guard let record = try await self.directory.container(workspace: turn.workspace, project: turn.project) else { return }
         try await self.store.touchContainer(turn.project, at: self.clock.now)
         guard self.autosave.shell != nil else { return }
         let result = try await self.autosave.save(record, force: false)

@@ -29,7 +29,7 @@ extension DevServerSupervisor {
                 return
             }
             guard result.exitCode == 0, let pid = DevServerScript.launchedPID(result) else { throw GatewayError.launchFailed(result) }
-            let relaunched = try await self.store.relaunchDevServer(
+            let relaunched = try await self.changes.relaunchDevServer(
                 server.id, project: server.projectID, from: server.state, previousPID: server.pid, pid: pid, at: self.clock.now
             )
             if let relaunched {
@@ -43,7 +43,7 @@ extension DevServerSupervisor {
             }
         } catch {
             self.logger.warning("restarting a dev server after a resume failed; marking it stopped", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            _ = try? await self.store.transitionDevServer(server.id, project: server.projectID, from: server.state, to: .stopped, at: self.clock.now)
+            _ = try? await self.changes.transitionDevServer(server.id, project: server.projectID, from: server.state, to: .stopped, at: self.clock.now)
         }
     }
 

@@ -7,7 +7,10 @@ import ServiceLifecycle
 /// resumed container's live servers. Probes run concurrently; stopping a server ends its probe.
 public struct DevServerSupervisor: Service {
     public let queue: DevServerQueue
-    public let store: any GatewayStore
+    /// Where servers and their containers are read.
+    public let store: any StoreQueries
+    /// Where a probe's outcome and a relaunch are recorded (observed).
+    public let changes: any StateChanges
     public let shell: any ContainerShell
     public let clock: any WallClock
     /// How long a server may take to answer before it is failed (the seed's 300 s).
@@ -21,11 +24,12 @@ public struct DevServerSupervisor: Service {
     static let failureTailLines = 20
 
     public init(
-        queue: DevServerQueue, store: any GatewayStore, shell: any ContainerShell, clock: any WallClock = SystemClock(),
-        readinessLimit: Duration = .seconds(300), interval: Duration = .seconds(1), logger: Logger
+        queue: DevServerQueue, store: any StoreQueries, changes: any StateChanges, shell: any ContainerShell,
+        clock: any WallClock = SystemClock(), readinessLimit: Duration = .seconds(300), interval: Duration = .seconds(1), logger: Logger
     ) {
         self.queue = queue
         self.store = store
+        self.changes = changes
         self.shell = shell
         self.clock = clock
         self.readinessLimit = readinessLimit
@@ -35,18 +39,11 @@ public struct DevServerSupervisor: Service {
 
     /// Drains the queue until graceful shutdown or cancellation, which also ends every probe.
     public func run() async {
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                for await job in self.queue.stream {
-                    switch job {
-                    case .probe(let server):
-                        group.addTask { await self.probe(server) }
-                    case .cancelProbe(let id):
-                        await self.probes.cancel(id)
-                    case .restart(let container):
-                        group.addTask { await self.restart(container) }
-                    }
-                }
+        await self.queue.drain(concurrently: true) { job in
+            switch job {
+            case .probe(let server): await self.probe(server)
+            case .cancelProbe(let id): await self.probes.cancel(id)
+            case .restart(let container): await self.restart(container)
             }
         }
     }
@@ -107,7 +104,7 @@ public struct DevServerSupervisor: Service {
     /// Records the outcome of a probe (compare-and-set from `starting`).
     func decide(_ server: DevServerRecord, to state: DevServerState, reason: String?) async {
         do {
-            _ = try await self.store.transitionDevServer(
+            _ = try await self.changes.transitionDevServer(
                 server.id, project: server.projectID, from: .starting, to: state, failureReason: reason, at: self.clock.now
             )
             self.logger.info("dev server \(state.rawValue)", metadata: ["dev_server.id": "\(server.id)", "project.id": "\(server.projectID)"])

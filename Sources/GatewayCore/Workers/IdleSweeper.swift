@@ -37,19 +37,16 @@ public struct IdleSweeper: Service {
 
     /// Sweeps every ``interval`` until graceful shutdown or cancellation; failures are logged.
     public func run() async {
-        await cancelWhenGracefulShutdown {
-            while true {
-                do { try await Task.sleep(for: self.interval) } catch { return }
-                do {
-                    let result = try await self.sweep(idleMinutes: self.idleMinutes)
-                    guard !result.suspended.isEmpty || !result.errors.isEmpty else { continue }
-                    self.logger.info("idle sweep", metadata: [
-                        "sweep.scanned": "\(result.scanned)", "sweep.suspended": "\(result.suspended.count)",
-                        "sweep.errors": "\(result.errors.count)",
-                    ])
-                } catch {
-                    self.logger.error("idle sweep failed", metadata: ["error": "\(error)"])
-                }
+        await runPeriodically(every: self.interval) { _ in
+            do {
+                let result = try await self.sweep(idleMinutes: self.idleMinutes)
+                guard !result.suspended.isEmpty || !result.errors.isEmpty else { return }
+                self.logger.info("idle sweep", metadata: [
+                    "sweep.scanned": "\(result.scanned)", "sweep.suspended": "\(result.suspended.count)",
+                    "sweep.errors": "\(result.errors.count)",
+                ])
+            } catch {
+                self.logger.error("idle sweep failed", metadata: ["error": "\(error)"])
             }
         }
     }

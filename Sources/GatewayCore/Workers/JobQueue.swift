@@ -1,4 +1,6 @@
-/// The queue between a caller that must answer at once (a route, the store observer) and the background
+import ServiceLifecycle
+
+/// The queue between a caller that must answer at once (a route, the state-change observer) and the background
 /// `Service` that drains it. Bounded: when it is full, the oldest jobs are dropped and handed back to the caller.
 public final class JobQueue<Job: Sendable>: Sendable {
     let stream: AsyncStream<Job>
@@ -15,5 +17,22 @@ public final class JobQueue<Job: Sendable>: Sendable {
     public func enqueue(_ job: Job) -> Job? {
         if case .dropped(let oldest) = self.continuation.yield(job) { return oldest }
         return nil
+    }
+
+    /// The queue's worker: hands each job to `handle` until graceful shutdown or cancellation (which also cancels
+    /// the jobs in hand). Jobs are handled one at a time in queue order, or each in a child task when `concurrently`.
+    /// Only one task may drain a queue.
+    public func drain(concurrently: Bool = false, _ handle: @escaping @Sendable (Job) async -> Void) async {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for await job in self.stream {
+                    if concurrently {
+                        group.addTask { await handle(job) }
+                    } else {
+                        await handle(job)
+                    }
+                }
+            }
+        }
     }
 }

@@ -57,13 +57,8 @@ public struct Reconciler: Service {
 
     /// Reconciles until graceful shutdown or cancellation.
     public func run() async {
-        await cancelWhenGracefulShutdown {
-            var pass = 0
-            while true {
-                do { try await Task.sleep(for: self.interval * (1 + Double.random(in: -self.jitter...self.jitter))) } catch { return }
-                pass += 1
-                await self.reconcileOnce(includeRunning: pass % self.runningEvery == 0)
-            }
+        await runPeriodically(every: self.interval, jitter: self.jitter) { pass in
+            await self.reconcileOnce(includeRunning: pass % self.runningEvery == 0)
         }
     }
 
@@ -114,7 +109,7 @@ public struct Reconciler: Service {
             try await self.lifecycle.fail(record, reason: .coolifyCreateFailed, coolifyStatus: nil)
             return false
         }
-        guard let adopted = try await self.lifecycle.store.recordServiceUUID(uuid, for: record.projectID) else { return false }
+        guard let adopted = try await self.lifecycle.changes.recordServiceUUID(uuid, for: record.projectID) else { return false }
         self.lifecycle.logger.notice("adopted a service after an interrupted ensure", metadata: [
             "project.id": "\(record.projectID)", "service.uuid": "\(uuid)",
         ])

@@ -5,28 +5,30 @@ import ServiceLifecycle
 /// Applies queued Coolify webhook deliveries, each once: replays (same body within ``replayWindow``) are dropped.
 public struct WebhookProcessor: Service {
     public let queue: WebhookQueue
+    /// Applies what a delivery reports to the container rows.
+    public let lifecycle: ContainerLifecycle
+    /// Paused while Coolify reports the server unreachable; runs a pass when it is back.
     public let reconciler: Reconciler
     /// The configured Coolify server; server events about other servers are ignored. Nil: every server is ours.
     public let serverUUID: String?
     public let replayWindow: Duration
+    let logger: Logger
 
-    var lifecycle: ContainerLifecycle { self.reconciler.lifecycle }
-    var logger: Logger { self.reconciler.lifecycle.logger }
-
-    public init(queue: WebhookQueue, reconciler: Reconciler, serverUUID: String?, replayWindow: Duration = .seconds(24 * 3600)) {
+    public init(
+        queue: WebhookQueue, lifecycle: ContainerLifecycle, reconciler: Reconciler, serverUUID: String?,
+        replayWindow: Duration = .seconds(24 * 3600), logger: Logger
+    ) {
         self.queue = queue
+        self.lifecycle = lifecycle
         self.reconciler = reconciler
         self.serverUUID = serverUUID
         self.replayWindow = replayWindow
+        self.logger = logger
     }
 
-    /// Drains the queue until graceful shutdown or cancellation.
+    /// Applies the queued deliveries one at a time, in order, until graceful shutdown or cancellation.
     public func run() async {
-        await cancelWhenGracefulShutdown {
-            for await delivery in self.queue.stream {
-                await self.process(delivery)
-            }
-        }
+        await self.queue.drain { delivery in await self.process(delivery) }
     }
 
     /// Applies one delivery unless it is a replay; failures are logged, never thrown.
@@ -76,7 +78,7 @@ public struct WebhookProcessor: Service {
         if let status, status.health == .failed {
             try await self.lifecycle.observe(record, status: status)
         } else if record.state == .running,
-                  try await self.lifecycle.store.transitionContainer(record.projectID, from: .running, to: .suspended, at: self.lifecycle.clock.now) != nil {
+                  try await self.lifecycle.changes.transitionContainer(record.projectID, from: .running, to: .suspended, at: self.lifecycle.clock.now) != nil {
             try await self.lifecycle.noteStatus(status?.raw ?? "exited", for: record.projectID)
         }
     }

@@ -1,0 +1,103 @@
+import Logging
+import ServiceLifecycle
+
+/// The core's composition root: every core service and background `Service`, built once from the ports and
+/// settings, with the state-change observer wired in this one place. `GatewayServer` builds it from adapters;
+/// tests build it from stand-ins.
+public struct Gateway: Sendable {
+    public let ports: GatewayPorts
+    public let settings: GatewaySettings
+    /// The store's state changes, observed: each one reaches the preview routes, the dev-server restarts and the
+    /// outbound events.
+    public let changes: ObservedChanges
+    /// Which container a workspace's project has (tenant isolation).
+    public let directory: ProjectDirectory
+    /// The container lifecycle; nil when Coolify is not configured.
+    public let lifecycle: ContainerLifecycle?
+    public let exec: ExecService
+    public let autosave: Autosave
+    public let devServers: DevServers
+    public let chatTurnQueue: ChatTurnQueue
+    public let webhookQueue: WebhookQueue
+    public let devServerQueue: DevServerQueue
+    /// Applies claimed chat turns.
+    public let chatTurns: ChatTurnProcessor
+    /// Keeps rows true to Coolify; nil without Coolify.
+    public let reconciler: Reconciler?
+    /// Applies Coolify webhooks; nil without Coolify (the route then answers 404).
+    public let webhooks: WebhookProcessor?
+    /// Suspends idle containers; nil without Coolify.
+    public let idleSweeper: IdleSweeper?
+    /// Probes and restarts dev servers; nil without SSH.
+    public let devServerSupervisor: DevServerSupervisor?
+
+    public init(ports: GatewayPorts, settings: GatewaySettings, logger: Logger) {
+        self.ports = ports
+        self.settings = settings
+        let devServerQueue = DevServerQueue()
+        let (previewRoutes, events) = (ports.previewRoutes, ports.events)
+        // Every state change made through this gateway reaches Traefik's file at once (other replicas' within the
+        // publisher's periodic refresh), brings a resumed container's dev servers back, and becomes an event.
+        let changes = ObservedChanges(ports.store) { change in
+            previewRoutes?.previewsChanged()
+            devServerQueue.containerChanged(change)
+            await events?.record(change)
+        }
+        let (store, clock, shell) = (ports.store, ports.clock, ports.shell)
+        let directory = ProjectDirectory(store: store, clock: clock)
+        let autosave = Autosave(store: store, changes: changes, shell: shell, clock: clock)
+        let exec = ExecService(directory: directory, changes: changes, shell: shell)
+        let lifecycle = ports.orchestrator.map { orchestrator in
+            ContainerLifecycle(
+                store: store, changes: changes, orchestrator: orchestrator, renderer: ports.renderer, shell: shell,
+                settings: settings.lifecycle, clock: clock, saveWork: autosave.saveBeforeSuspend(logger: logger), logger: logger
+            )
+        }
+        let (chatTurnQueue, webhookQueue) = (ChatTurnQueue(), WebhookQueue())
+        let reconciler = lifecycle.map { Reconciler(lifecycle: $0, reachability: ServerReachability(), interval: settings.reconcileInterval) }
+        self.changes = changes
+        self.directory = directory
+        self.autosave = autosave
+        self.exec = exec
+        self.lifecycle = lifecycle
+        self.devServerQueue = devServerQueue
+        self.chatTurnQueue = chatTurnQueue
+        self.webhookQueue = webhookQueue
+        self.devServers = DevServers(
+            exec: exec, store: store, changes: changes, clock: clock, routing: settings.previewRouting, queue: devServerQueue
+        )
+        self.chatTurns = ChatTurnProcessor(
+            queue: chatTurnQueue, store: store, clock: clock, autosave: autosave, lifecycle: lifecycle, logger: logger
+        )
+        self.reconciler = reconciler
+        if let lifecycle, let reconciler {
+            self.webhooks = WebhookProcessor(
+                queue: webhookQueue, lifecycle: lifecycle, reconciler: reconciler, serverUUID: settings.coolifyServerUUID, logger: logger
+            )
+            self.idleSweeper = IdleSweeper(
+                lifecycle: lifecycle, idleMinutes: settings.idleMinutes, turnHoldMinutes: settings.turnHoldMinutes,
+                interval: settings.sweepInterval
+            )
+        } else {
+            (self.webhooks, self.idleSweeper) = (nil, nil)
+        }
+        self.devServerSupervisor = shell.map { shell in
+            DevServerSupervisor(
+                queue: devServerQueue, store: store, changes: changes, shell: shell, clock: clock,
+                readinessLimit: settings.devServerReadinessLimit, interval: settings.devServerProbeInterval, logger: logger
+            )
+        }
+    }
+
+    /// The core's background services, in start order; the dev-server supervisor last, so it stops first and its
+    /// probes end before the store they write to closes.
+    public var services: [any Service] {
+        var services: [any Service] = []
+        if let reconciler = self.reconciler { services.append(reconciler) }
+        if let webhooks = self.webhooks { services.append(webhooks) }
+        services.append(self.chatTurns)
+        if let idleSweeper = self.idleSweeper { services.append(idleSweeper) }
+        if let supervisor = self.devServerSupervisor { services.append(supervisor) }
+        return services
+    }
+}

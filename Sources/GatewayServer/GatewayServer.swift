@@ -1,0 +1,50 @@
+import Coolify
+import Events
+import GatewayCore
+import GatewayHTTP
+import Hummingbird
+import Logging
+import PreviewConfig
+import ServiceLifecycle
+import SSHExec
+import Storage
+import UnixSignals
+
+/// The composition root of `serve`: opens every adapter from the configuration, builds the ``Gateway`` on them and
+/// serves it until SIGTERM or SIGINT.
+public enum GatewayServer {
+    /// Runs the gateway; the store and the SSH connection are closed when it stops.
+    /// - Throws: A setting an adapter refuses, or what the server throws.
+    public static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        let shell = try configuration.ssh.map { try SSHExec($0) }
+        let (store, storeService) = try await configuration.store.open(logger: logger)
+        try await StoreLocation.releasing(store) {
+            let previewRoutes = TraefikConfigPublisher(
+                store: store, builder: configuration.traefik, directory: configuration.traefikDirectory, logger: logger
+            )
+            // With GATEWAY_EVENTS_URL, state changes go to the outbox, which delivers them to the chat backend.
+            let outbox = configuration.outbox.map { OutboxDeliverer(store: store, settings: $0, logger: logger) }
+            let ports = GatewayPorts(
+                store: store,
+                orchestrator: configuration.coolify.map { CoolifyOrchestrator(client: CoolifyClient(configuration: $0, logger: logger)) },
+                shell: shell,
+                renderer: configuration.composeTemplate,
+                previewRoutes: previewRoutes,
+                events: outbox?.recorder
+            )
+            var settings = configuration.core
+            settings.lifecycle.sshConfigured = shell != nil
+            let gateway = Gateway(ports: ports, settings: settings, logger: logger)
+            var adapterServices: [any Service] = storeService.map { [$0] } ?? []
+            adapterServices.append(previewRoutes)
+            if let outbox { adapterServices.append(outbox) }
+            let app = try buildApplication(
+                gateway, http: configuration.http,
+                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vibn-gateway"),
+                connectionLimits: configuration.connectionLimits, services: adapterServices, logger: logger
+            )
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        }
+        await shell?.close()
+    }
+}
