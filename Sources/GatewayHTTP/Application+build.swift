@@ -38,7 +38,7 @@ public struct HTTPSettings: Sendable {
     }
 }
 
-/// Builds the router with every route of API.md that is implemented, and the middleware around them.
+/// Builds the router with every route of openapi.yaml, and the middleware around them.
 public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router<GatewayRequestContext> {
     // HEAD is answered like GET wherever there is a GET (without the body); elsewhere it is 405 (methodNotAllowed).
     let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)

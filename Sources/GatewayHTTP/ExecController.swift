@@ -34,7 +34,7 @@ struct ExecBody: Decodable {
     let timeoutMs: Int?
     let maxBytes: Int?
 
-    /// The request with API.md's defaults; the command's length and `maxBytes` (what a reply may hold) are checked
+    /// The request with openapi.yaml's defaults; the command's length and `maxBytes` (what a reply may hold) are checked
     /// here, at the edge, the other rules by ``ExecService``.
     func request() throws -> ExecRequest {
         guard self.command.utf8.count <= ExecRequest.maxCommandBytes else {

@@ -8,11 +8,11 @@ public struct GatewayRequestContext: RequestContext {
         self.coreContext = .init(source: source)
     }
 
-    /// JSON bodies are limited to 1 MiB (API.md); the files endpoint reads raw bodies with its own limit.
+    /// JSON bodies are limited to 1 MiB (openapi.yaml); the files endpoint reads raw bodies with its own limit.
     public var maxUploadSize: Int { BodyLimits.json }
 }
 
-/// The request body limits of API.md.
+/// The request body limits of openapi.yaml.
 public enum BodyLimits {
     /// Any JSON body: 1 MiB.
     public static let json = 1 << 20

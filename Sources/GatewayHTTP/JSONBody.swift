@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 
 /// Every JSON request body is decoded here, with Foundation's `JSONDecoder` directly: its `DecodingError`s reach
-/// ``ErrorMiddleware``, which answers 400 `invalid_<field>` naming the field (API.md). Hummingbird's
+/// ``ErrorMiddleware``, which answers 400 `invalid_<field>` naming the field (openapi.yaml). Hummingbird's
 /// `Request.decode` would turn them into a generic `bad_request` first.
 enum JSONBody {
     /// Decodes `bytes` as `type`; an empty body is `ifEmpty` when one is given (routes whose every field is optional).

@@ -22,7 +22,7 @@ public struct AutosaveResult: Sendable, Equatable {
 }
 
 /// Saves a project's `/workspace/{slug}` to the `vibn-autosave/main` branch of its `origin`, without touching
-/// the user's branch, index or working tree (the seed's `autosaveWorkspace`, with DESIGN point 10 fixed).
+/// the user's branch, index or working tree (the seed's `autosaveWorkspace`, with point 10 of docs/DESIGN.md fixed).
 ///
 /// At most one push per ``interval`` per project unless forced; every push and every failure is recorded
 /// in the store, and a failure is thrown, never reported as success.

@@ -19,7 +19,7 @@ extension ContainerLifecycle {
         return try await self.observe(record, status: status)
     }
 
-    /// Applies an orchestrator status to a row (API.md's crash semantics): a live service makes a provisioning
+    /// Applies an orchestrator status to a row (the crash semantics of docs/DESIGN.md): a live service makes a provisioning
     /// row running (after the exec probe when SSH is configured); a stopped one makes a running row suspended;
     /// a failed deploy makes a live row failed with `coolify_deploy_failed`. The status text is recorded.
     /// - Returns: The row as it now is.
