@@ -72,8 +72,8 @@ struct LifecycleReconcilerTests {
         try await LifecycleFixture.with(backend, clientTimeout: .seconds(1)) { fixture throws in
             let request = fixture.request()
             await fixture.standIn.inject(.stall(.seconds(3)), pathPrefix: "/services")
-            let error = await #expect(throws: GatewayError.self) { try await fixture.lifecycle.ensure(request) }
-            #expect(error?.code == "coolify_timeout")
+            let error = await #expect(throws: OrchestratorError.self) { try await fixture.lifecycle.ensure(request) }
+            #expect(error?.error.code == "coolify_timeout" && error?.outcome == .unknown)
             #expect(try await fixture.record(request.project).state == .provisioning)
             #expect(try await fixture.record(request.project).serviceUUID == nil)
             #expect(await fixture.standIn.services().count == 1)
