@@ -1,3 +1,4 @@
+import Coolify
 import Foundation
 import GatewayCore
 import GatewayTestSupport
@@ -107,7 +108,7 @@ struct LifecycleReconcilerTests {
             #expect(try await fixture.record(request.project).state == .running)
             let processor = WebhookProcessor(queue: WebhookQueue(), reconciler: fixture.reconciler, serverUUID: fixture.standIn.serverUUID)
             func deliver(_ body: String, digest: String) async {
-                await processor.process(WebhookDelivery(digest: digest, event: CoolifyEvent.parse(Array(body.utf8)), receivedAt: fixture.clock.now))
+                await processor.process(WebhookDelivery(digest: digest, event: CoolifyWebhookPayload.event(from: Array(body.utf8)), receivedAt: fixture.clock.now))
             }
             let stopped = #"{"success":false,"event":"container_stopped","container_name":"vibn-dev-\#(uuid)","server_uuid":"x"}"#
             let digest = "stop-" + uuid
