@@ -1,5 +1,3 @@
-import Foundation
-
 /// A Coolify webhook notification, reduced to what the gateway acts on (the `Coolify` target reads it from the
 /// webhook body). Anything unrecognised (unknown event, missing fields, not JSON at all) is ``other(event:)``.
 public enum CoolifyEvent: Sendable, Equatable {
@@ -26,13 +24,5 @@ public enum CoolifyEvent: Sendable, Equatable {
         case .deployment(_, _, let succeeded): succeeded ? "deployment_success" : "deployment_failed"
         case .other(let event): event ?? "unparsable"
         }
-    }
-
-    /// The Coolify service of a dev container named `vibn-dev-{serviceUuid}` (Coolify names a service's
-    /// containers `{compose service}-{service uuid}`), or nil for any other container.
-    public static func serviceUUID(ofContainer name: String) -> ServiceUUID? {
-        let prefix = "vibn-dev-"
-        guard name.hasPrefix(prefix) else { return nil }
-        return try? ServiceUUID(validating: String(name.dropFirst(prefix.count)))
     }
 }
