@@ -103,7 +103,8 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "GatewayCore", "Events",
+                // Coolify: the webhook route reads Coolify's payloads.
+                "GatewayCore", "Events", "Coolify",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

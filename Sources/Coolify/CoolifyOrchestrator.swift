@@ -3,6 +3,8 @@ import Logging
 
 /// The ``Orchestrator`` on Coolify: services in the configured Coolify project, or in one Coolify project per
 /// gateway project (found by name, else created, as the seed does).
+///
+/// Every ``GatewayError`` of the client leaves as an ``OrchestratorError`` (see ``OrchestratorError/init(coolify:)``).
 public struct CoolifyOrchestrator: Orchestrator {
     public let client: CoolifyClient
 
@@ -11,30 +13,43 @@ public struct CoolifyOrchestrator: Orchestrator {
     }
 
     public func createService(_ spec: ServiceSpec) async throws -> ServiceUUID {
-        let project = try await self.projectUUID(for: spec.identity)
-        return try await self.client.createService(
-            name: spec.identity.name, description: spec.description, projectUUID: project, compose: spec.compose,
-            instantDeploy: spec.instantDeploy
-        )
+        try await Self.orchestratorErrors {
+            let project = try await self.projectUUID(for: spec.identity)
+            return try await self.client.createService(
+                name: spec.identity.name, description: spec.description, projectUUID: project, compose: spec.compose,
+                instantDeploy: spec.instantDeploy
+            )
+        }
     }
 
     public func findService(_ identity: ServiceIdentity) async throws -> ServiceUUID? {
-        let match = try await self.client.services().first {
-            $0.name == identity.name && ($0.description ?? "").hasSuffix(identity.ownerMarker)
+        try await Self.orchestratorErrors {
+            let match = try await self.client.services().first {
+                $0.name == identity.name && ($0.description ?? "").hasSuffix(identity.ownerMarker)
+            }
+            return try match.map { try CoolifyClient.serviceUUID($0.uuid) }
         }
-        return try match.map { try CoolifyClient.serviceUUID($0.uuid) }
     }
 
     public func startService(_ uuid: ServiceUUID) async throws {
-        try await self.client.startService(uuid)
+        try await Self.orchestratorErrors { try await self.client.startService(uuid) }
     }
 
     public func stopService(_ uuid: ServiceUUID) async throws {
-        try await self.client.stopService(uuid)
+        try await Self.orchestratorErrors { try await self.client.stopService(uuid) }
     }
 
     public func serviceStatus(_ uuid: ServiceUUID) async throws -> ServiceStatus {
-        CoolifyStatus.status(try await self.client.service(uuid).status ?? "unknown")
+        try await Self.orchestratorErrors { CoolifyStatus.status(try await self.client.service(uuid).status ?? "unknown") }
+    }
+
+    /// Runs a client call, turning the ``GatewayError`` it throws into the ``OrchestratorError`` the port promises.
+    static func orchestratorErrors<T>(_ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch let error as GatewayError {
+            throw OrchestratorError(coolify: error)
+        }
     }
 
     // MARK: Coolify projects

@@ -1,3 +1,4 @@
+import Coolify
 import Crypto
 import Foundation
 import GatewayCore
@@ -31,7 +32,7 @@ struct CoolifyWebhookController<Context: RequestContext> {
         }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let bytes = Array(body.readableBytesView)
-        let event = CoolifyEvent.parse(bytes)
+        let event = CoolifyWebhookPayload.event(from: bytes)
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
         self.queue.enqueue(WebhookDelivery(digest: digest, event: event, receivedAt: self.clock.now))
         context.logger.info("accepted a Coolify webhook", metadata: ["coolify.event": "\(event.name)", "webhook.bytes": "\(bytes.count)"])

@@ -32,6 +32,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as GatewayError:
             let headers: HTTPFields = error.retryAfterSeconds.map { [.retryAfter: String($0)] } ?? [:]
             return APIError(Self.status(for: error.kind), code: error.code, message: error.message, hint: error.hint, headers: headers)
+        case let error as OrchestratorError:
+            // Answered exactly as the error it carries.
+            return Self.apiError(for: error.error)
         case let error as HTTPError:
             return Self.fromHummingbird(error)
         case let error as DecodingError:

@@ -7,14 +7,9 @@ enum RemoteCommand {
     /// How long a command may ignore SIGTERM after its timeout before it gets SIGKILL.
     static let killGrace = "2s"
 
-    /// The `vibn-dev` service container of a Coolify service (Coolify names them `<service>-<uuid>`).
-    static func containerName(_ service: ServiceUUID) -> String {
-        "vibn-dev-\(service.rawValue)"
-    }
-
     /// Lists the running container of `service` by exact name.
     static func findContainer(_ service: ServiceUUID) -> String {
-        ShellQuote.join(["docker", "ps", "--filter", "name=^\(Self.containerName(service))$", "--format", "{{.Names}}"])
+        ShellQuote.join(["docker", "ps", "--filter", "name=^\(service.devContainerName)$", "--format", "{{.Names}}"])
     }
 
     /// Runs `request.command` as one unit (`sh -c`) in `request.cwd` with `request.env` exported, as `request.user`,

@@ -62,7 +62,7 @@ public struct SSHExec: ContainerShell {
         if let name = await self.containers.name(of: service) { return name }
         let outcome = try await self.run(RemoteCommand.findContainer(service), stdin: nil, maxBytes: 64 * 1024,
                                          limit: self.client.configuration.connectTimeout + .seconds(15))
-        let expected = RemoteCommand.containerName(service)
+        let expected = service.devContainerName
         guard outcome.status == 0 else {
             throw GatewayError(.upstream, code: "docker_failed",
                                message: "docker ps failed on the Coolify host: \(SSHExecError.lastLine(outcome.stderr.bytes))")

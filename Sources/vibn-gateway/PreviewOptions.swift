@@ -27,7 +27,7 @@ struct PreviewOptions: ParsableArguments {
     @Option(help: "Traefik certificate resolver of preview routers; empty: no tls section (plain HTTP). (env: VIBN_PREVIEW_CERT_RESOLVER, default: letsencrypt-dns)")
     var previewCertResolver: String?
 
-    @Option(help: "Upstream URL pattern of a preview, with {serviceUuid} and {port}. (env: VIBN_PREVIEW_UPSTREAM, default: http://vibn-dev-{serviceUuid}:{port})")
+    @Option(help: "Upstream URL pattern of a preview, with {serviceUuid} and {port}. (env: VIBN_PREVIEW_UPSTREAM, default: \(PreviewRouting.defaultUpstreamPattern))")
     var previewUpstream: String?
 
     @Option(help: "Wildcard certificate of the preview domain, emitted as Traefik's default certificate (saves an RSA key generation per reload); needs the key file too. (env: VIBN_PREVIEW_DEFAULT_CERT_FILE)")
@@ -77,7 +77,7 @@ struct PreviewOptions: ParsableArguments {
             domainBase: Setting.string(self.previewDomainBase, env: "VIBN_PREVIEW_DOMAIN_BASE", default: "preview.vibnai.com"),
             entryPoints: entryPoints.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             certResolver: resolver.isEmpty ? nil : resolver,
-            upstreamPattern: Setting.string(self.previewUpstream, env: "VIBN_PREVIEW_UPSTREAM", default: "http://vibn-dev-{serviceUuid}:{port}")
+            upstreamPattern: Setting.string(self.previewUpstream, env: "VIBN_PREVIEW_UPSTREAM", default: PreviewRouting.defaultUpstreamPattern)
         )
     }
 

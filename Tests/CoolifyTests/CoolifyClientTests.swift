@@ -1,4 +1,4 @@
-import Coolify
+@testable import Coolify
 import Foundation
 import GatewayCore
 import GatewayTestSupport
@@ -61,7 +61,7 @@ struct CoolifyClientTests {
             }
             #expect(invalid?.code == "coolify_invalid_request")
             #expect(invalid?.message.contains("project_uuid") == true)
-            #expect(invalid?.provesNothingDone == true)
+            #expect(invalid.map(OrchestratorError.init(coolify:))?.provesNothingDone == true)
         }
     }
 
@@ -84,7 +84,7 @@ struct CoolifyClientTests {
                 try await client.createService(name: "x", description: "d", projectUUID: project, compose: "a: 1", instantDeploy: false)
             }
             #expect(failed?.code == "coolify_unavailable")
-            #expect(failed?.provesNothingDone == false)
+            #expect(failed.map(OrchestratorError.init(coolify:))?.provesNothingDone == false)
             #expect(await standIn.count("POST", "/services") == 1)
 
             await standIn.inject(.rateLimited(retryAfterSeconds: 60), pathPrefix: "/projects")
@@ -129,5 +129,40 @@ struct CoolifyClientTests {
             #expect(await standIn.count("POST", "/projects") == 2)
             #expect(try await orchestrator.serviceStatus(uuid) == ServiceStatus(raw: "starting:unknown", health: .starting))
         }
+    }
+
+    @Test("the orchestrator's failures are OrchestratorErrors that carry the client's error and what it proves")
+    func orchestratorErrors() async throws {
+        try await CoolifyStandIn.withRunning { standIn throws in
+            let unknown = ServiceUUID(trusted: "doesnotexist000000000000")
+            let missing = await #expect(throws: OrchestratorError.self) {
+                try await CoolifyOrchestrator(client: Self.client(standIn)).serviceStatus(unknown)
+            }
+            #expect(missing?.outcome == .serviceMissing && missing?.error.code == "coolify_not_found")
+            #expect(missing?.description == missing?.error.description)
+            let refused = await #expect(throws: OrchestratorError.self) {
+                try await CoolifyOrchestrator(client: Self.client(standIn, token: "wrong")).startService(unknown)
+            }
+            #expect(refused?.outcome == .refused && refused?.error.code == "coolify_unauthorized")
+            await standIn.inject(.serverError, times: 5, pathPrefix: "/services")
+            let failed = await #expect(throws: OrchestratorError.self) {
+                try await CoolifyOrchestrator(client: Self.client(standIn)).findService(
+                    ServiceIdentity(project: ProjectID(trusted: "p1"), workspace: WorkspaceSlug(trusted: "acme"), projectSlug: ProjectSlug(trusted: "app"))
+                )
+            }
+            #expect(failed?.outcome == .unknown && failed?.error.code == "coolify_unavailable")
+        }
+    }
+
+    @Test("what each Coolify error code proves", arguments: [
+        ("coolify_not_found", OrchestratorError.Outcome.serviceMissing), ("coolify_unauthorized", .refused),
+        ("coolify_conflict", .refused), ("coolify_invalid_request", .refused), ("coolify_rate_limited", .refused),
+        ("coolify_unreachable", .refused), ("coolify_unavailable", .unknown), ("coolify_timeout", .unknown),
+        ("coolify_connection_lost", .unknown),
+    ])
+    func outcomes(code: String, outcome: OrchestratorError.Outcome) {
+        let error = OrchestratorError(coolify: GatewayError(.upstream, code: code, message: "m"))
+        #expect(error.outcome == outcome)
+        #expect(error.provesNothingDone == (outcome != .unknown))
     }
 }

@@ -109,7 +109,10 @@ struct LifecycleRouteTests {
         try await app.test(gateway: app.unreachableCoolifyGateway(settings: .testing(quota: 3))) { client throws in
             let response = try await Self.put(client, #"{"slug":"app"}"#)
             #expect(response.status == .badGateway)
-            #expect(try response.errorBody().error.code == "coolify_unreachable")
+            let error = try response.errorBody().error
+            #expect(error.code == "coolify_unreachable")
+            #expect(error.message.hasPrefix("Coolify could not be reached: ") && error.hint == "Check COOLIFY_API_URL.")
+            #expect(response.headers[.retryAfter] == nil)
             let status = try await client.execute(uri: Self.container, method: .get, headers: TestApp.authorized)
             #expect(try status.json()["state"] as? String == "failed")
             #expect(try status.json()["blockedReason"] as? String == "coolify_create_failed")

@@ -1,3 +1,4 @@
+import Coolify
 import Foundation
 import GatewayCore
 import GatewayTestSupport
@@ -72,8 +73,8 @@ struct LifecycleReconcilerTests {
         try await LifecycleFixture.with(backend, clientTimeout: .seconds(1)) { fixture throws in
             let request = fixture.request()
             await fixture.standIn.inject(.stall(.seconds(3)), pathPrefix: "/services")
-            let error = await #expect(throws: GatewayError.self) { try await fixture.lifecycle.ensure(request) }
-            #expect(error?.code == "coolify_timeout")
+            let error = await #expect(throws: OrchestratorError.self) { try await fixture.lifecycle.ensure(request) }
+            #expect(error?.error.code == "coolify_timeout" && error?.outcome == .unknown)
             #expect(try await fixture.record(request.project).state == .provisioning)
             #expect(try await fixture.record(request.project).serviceUUID == nil)
             #expect(await fixture.standIn.services().count == 1)
@@ -107,7 +108,7 @@ struct LifecycleReconcilerTests {
             #expect(try await fixture.record(request.project).state == .running)
             let processor = try #require(fixture.gateway.webhooks)
             func deliver(_ body: String, digest: String) async {
-                await processor.process(WebhookDelivery(digest: digest, event: CoolifyEvent.parse(Array(body.utf8)), receivedAt: fixture.clock.now))
+                await processor.process(WebhookDelivery(digest: digest, event: CoolifyWebhookPayload.event(from: Array(body.utf8)), receivedAt: fixture.clock.now))
             }
             let stopped = #"{"success":false,"event":"container_stopped","container_name":"vibn-dev-\#(uuid)","server_uuid":"x"}"#
             let digest = "stop-" + uuid

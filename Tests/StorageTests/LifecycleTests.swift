@@ -77,8 +77,8 @@ struct LifecycleTests {
         try await LifecycleFixture.with(backend) { fixture throws in
             let request = fixture.request()
             await fixture.standIn.inject(.rateLimited(retryAfterSeconds: 120), pathPrefix: "/services")
-            let error = await #expect(throws: GatewayError.self) { try await fixture.lifecycle.ensure(request) }
-            #expect(error?.code == "coolify_rate_limited")
+            let error = await #expect(throws: OrchestratorError.self) { try await fixture.lifecycle.ensure(request) }
+            #expect(error?.error.code == "coolify_rate_limited" && error?.outcome == .refused)
             let status = try await fixture.lifecycle.status(workspace: request.workspace, project: request.project)
             #expect(status.state == "failed")
             #expect(status.blockedReason == "coolify_create_failed")

@@ -5,7 +5,7 @@ extension ContainerLifecycle {
     // MARK: Applying the orchestrator's view
 
     /// Fetches the service's status from the orchestrator and applies it (see ``observe(_:status:)``);
-    /// a service the orchestrator no longer has fails the row with `coolify_service_missing`.
+    /// a service the orchestrator no longer has fails the row with ``BlockedReason/coolifyServiceMissing``.
     /// - Returns: The row as it now is.
     @discardableResult
     public func refresh(_ record: ContainerRecord) async throws -> ContainerRecord {
@@ -13,7 +13,7 @@ extension ContainerLifecycle {
         let status: ServiceStatus
         do {
             status = try await self.orchestrator.serviceStatus(uuid)
-        } catch let error as GatewayError where error.isOrchestratorNotFound {
+        } catch let error as OrchestratorError where error.outcome == .serviceMissing {
             return try await self.updated(self.fail(record, reason: .coolifyServiceMissing, coolifyStatus: nil), else: record)
         }
         return try await self.observe(record, status: status)
@@ -21,7 +21,7 @@ extension ContainerLifecycle {
 
     /// Applies an orchestrator status to a row (the crash semantics of docs/DESIGN.md): a live service makes a provisioning
     /// row running (after the exec probe when SSH is configured); a stopped one makes a running row suspended;
-    /// a failed deploy makes a live row failed with `coolify_deploy_failed`. The status text is recorded.
+    /// a failed deploy makes a live row failed with ``BlockedReason/coolifyDeployFailed``. The status text is recorded.
     /// - Returns: The row as it now is.
     @discardableResult
     public func observe(_ record: ContainerRecord, status: ServiceStatus) async throws -> ContainerRecord {

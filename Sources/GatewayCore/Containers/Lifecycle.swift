@@ -154,7 +154,7 @@ public struct ContainerLifecycle: Sendable {
         let uuid: ServiceUUID
         do {
             uuid = try await self.orchestrator.createService(spec)
-        } catch let error as GatewayError where error.provesNothingDone {
+        } catch let error as OrchestratorError where error.provesNothingDone {
             try await self.fail(record, reason: .coolifyCreateFailed, coolifyStatus: nil)
             throw error
         }

@@ -13,10 +13,13 @@ public struct PreviewRouting: Sendable, Equatable {
     /// The upstream URL pattern with `{serviceUuid}` and `{port}` placeholders.
     public let upstreamPattern: String
 
+    /// The default upstream: the service's dev container (``ServiceUUID/devContainerName``) on the preview port.
+    public static let defaultUpstreamPattern = "http://\(ServiceUUID.devContainerPrefix){serviceUuid}:{port}"
+
     /// The settings of the seed: `preview.vibnai.com`, entry point `https`, resolver `letsencrypt-dns`.
     public static let defaults = try! PreviewRouting(
         domainBase: "preview.vibnai.com", entryPoints: ["https"], certResolver: "letsencrypt-dns",
-        upstreamPattern: "http://vibn-dev-{serviceUuid}:{port}"
+        upstreamPattern: PreviewRouting.defaultUpstreamPattern
     )
 
     /// Validates the settings.

@@ -66,8 +66,8 @@ public struct ServiceStatus: Sendable, Equatable {
 
 /// The port that creates, starts, stops and inspects dev-container services (implemented by `Coolify`).
 ///
-/// Errors are ``GatewayError``s; ``GatewayError/provesNothingDone`` tells a definite refusal from an
-/// outcome that is unknown (a timeout or a 5xx after which the service may exist).
+/// Failures of the orchestrator are ``OrchestratorError``s: ``OrchestratorError/provesNothingDone`` tells a definite
+/// refusal from an outcome that is unknown (a timeout or a 5xx after which the service may exist).
 public protocol Orchestrator: Sendable {
     /// Creates the service of `spec`. Never retried blindly: a lost answer may still have created it.
     func createService(_ spec: ServiceSpec) async throws -> ServiceUUID
@@ -78,71 +78,36 @@ public protocol Orchestrator: Sendable {
     /// Stops the service (idempotent).
     func stopService(_ uuid: ServiceUUID) async throws
     /// The service's current status.
-    /// - Throws: ``GatewayError`` `coolify_not_found` when the orchestrator has no such service.
+    /// - Throws: ``OrchestratorError`` with outcome ``OrchestratorError/Outcome/serviceMissing`` when the
+    ///   orchestrator has no such service.
     func serviceStatus(_ uuid: ServiceUUID) async throws -> ServiceStatus
 }
 
 // MARK: - Orchestrator errors
 
-extension GatewayError {
-    /// Codes of orchestrator answers that prove the call changed nothing (a refusal, not a lost reply).
-    static let refusalCodes: Set<String> = [
-        "coolify_unauthorized", "coolify_not_found", "coolify_conflict", "coolify_invalid_request", "coolify_rate_limited",
-        "coolify_unreachable",
-    ]
-
-    /// Whether this orchestrator error proves that nothing was done (so a create may safely be given up).
-    public var provesNothingDone: Bool { Self.refusalCodes.contains(self.code) }
-
-    /// Whether the orchestrator does not know the service.
-    public var isOrchestratorNotFound: Bool { self.code == "coolify_not_found" }
-
-    /// Coolify rejected the API token (401/403).
-    public static func coolifyUnauthorized(_ detail: String) -> GatewayError {
-        GatewayError(.upstream, code: "coolify_unauthorized", message: "Coolify refused the API token: \(detail)",
-                     hint: "Check COOLIFY_API_TOKEN and its abilities (read, write, deploy).")
+/// An orchestrator call that failed: what its failure proves, and the error the caller is shown.
+public struct OrchestratorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What a failed call proves about its effect.
+    public enum Outcome: Sendable, Equatable {
+        /// The orchestrator refused the call: nothing was done.
+        case refused
+        /// The orchestrator has no such service (so nothing was done either).
+        case serviceMissing
+        /// The call may have been applied (a timeout, a lost connection, a 5xx).
+        case unknown
     }
 
-    /// Coolify has no such resource (404).
-    public static func coolifyNotFound(_ detail: String) -> GatewayError {
-        GatewayError(.upstream, code: "coolify_not_found", message: "Coolify has no such resource: \(detail)")
+    public let outcome: Outcome
+    /// What the caller is shown (status, code, message, hint), exactly as the orchestrator adapter reported it.
+    public let error: GatewayError
+
+    public init(_ outcome: Outcome, _ error: GatewayError) {
+        self.outcome = outcome
+        self.error = error
     }
 
-    /// Coolify reports a conflict (409), e.g. a domain already in use.
-    public static func coolifyConflict(_ detail: String) -> GatewayError {
-        GatewayError(.upstream, code: "coolify_conflict", message: "Coolify reports a conflict: \(detail)")
-    }
+    /// Whether the failure proves that nothing was done (so a create may safely be given up).
+    public var provesNothingDone: Bool { self.outcome != .unknown }
 
-    /// Coolify rejected the request as invalid (400/422), with its validation messages.
-    public static func coolifyInvalidRequest(_ detail: String) -> GatewayError {
-        GatewayError(.upstream, code: "coolify_invalid_request", message: "Coolify rejected the request: \(detail)",
-                     hint: "Check COOLIFY_SERVER_UUID, COOLIFY_PROJECT_UUID and COOLIFY_ENVIRONMENT_NAME.")
-    }
-
-    /// Coolify is rate limiting the gateway (429).
-    public static func coolifyRateLimited(_ detail: String, retryAfterSeconds: Int?) -> GatewayError {
-        GatewayError(.unavailable, code: "coolify_rate_limited", message: "Coolify is rate limiting the gateway: \(detail)",
-                     hint: retryAfterSeconds.map { "Retry after \($0) s." } ?? "Retry later.")
-    }
-
-    /// Coolify failed (5xx).
-    public static func coolifyFailed(status: Int, _ detail: String) -> GatewayError {
-        GatewayError(.upstream, code: "coolify_unavailable", message: "Coolify answered \(status): \(detail)")
-    }
-
-    /// Coolify did not answer in time.
-    public static func coolifyTimeout(_ detail: String) -> GatewayError {
-        GatewayError(.timeout, code: "coolify_timeout", message: "Coolify did not answer in time: \(detail)")
-    }
-
-    /// Coolify could not be reached (no connection: nothing was sent).
-    public static func coolifyUnreachable(_ detail: String) -> GatewayError {
-        GatewayError(.upstream, code: "coolify_unreachable", message: "Coolify could not be reached: \(detail)",
-                     hint: "Check COOLIFY_API_URL.")
-    }
-
-    /// The connection to Coolify broke before its answer arrived (the request may have been applied).
-    public static func coolifyConnectionLost(_ detail: String) -> GatewayError {
-        GatewayError(.upstream, code: "coolify_connection_lost", message: "The connection to Coolify broke: \(detail)")
-    }
+    public var description: String { self.error.description }
 }

@@ -85,7 +85,7 @@ public struct WebhookProcessor: Service {
 
     /// The row of a dev container named by Coolify, or nil (logged) for containers that are not ours.
     func record(ofContainer name: String) async throws -> (ContainerRecord, ServiceUUID)? {
-        guard let uuid = CoolifyEvent.serviceUUID(ofContainer: name),
+        guard let uuid = ServiceUUID(devContainerName: name),
               let record = try await self.lifecycle.store.container(service: uuid)
         else {
             self.logger.info("ignored a Coolify container event for a container that is not a dev container", metadata: ["container.name": "\(name)"])

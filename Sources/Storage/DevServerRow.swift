@@ -1,10 +1,11 @@
 import Foundation
+import GatewayCore
 
 /// A stored dev-server row that no longer passes validation (written by another program).
-public struct CorruptDevServerRow: Error, CustomStringConvertible {
-    public let id: String
-    public let detail: String
-    public var description: String { "stored dev server '\(self.id)' is invalid: \(self.detail)" }
+struct CorruptDevServerRow: Error, CustomStringConvertible {
+    let id: String
+    let detail: String
+    var description: String { "stored dev server '\(self.id)' is invalid: \(self.detail)" }
 
     /// Builds a value from a stored row's state and columns, reporting any invalid value as a corrupt row.
     static func checking<T>(id: String, state raw: String, _ build: (DevServerState) throws -> T) throws -> T {
@@ -21,11 +22,11 @@ public struct CorruptDevServerRow: Error, CustomStringConvertible {
 
 extension DevServerRecord {
     /// The columns every dev-server query selects, in this order (`fs_dev_servers`).
-    public static let storedColumns = "id, project_id, workspace, name, command, port, pid, preview_url, state, started_at, stopped_at, failure_reason"
+    static let storedColumns = "id, project_id, workspace, name, command, port, pid, preview_url, state, started_at, stopped_at, failure_reason"
 
     /// Validates stored column values.
     /// - Throws: ``CorruptDevServerRow`` naming the row and what is wrong with it.
-    public init(
+    init(
         storedID id: String, projectID: String, workspace: String, name: String, command: String, port: Int,
         pid: Int?, previewURL: String, state: String, startedAt: Date, stoppedAt: Date?, failureReason: String?
     ) throws {
@@ -42,17 +43,17 @@ extension DevServerRecord {
 
 extension LivePreview {
     /// The columns the live-preview query selects, in this order (`d` is `fs_dev_servers`, `c` its container).
-    public static let storedColumns = "d.id, d.project_id, c.project_slug, c.preview_token, c.service_uuid, d.port, d.state"
+    static let storedColumns = "d.id, d.project_id, c.project_slug, c.preview_token, c.service_uuid, d.port, d.state"
 
     /// The conditions of a live preview: a live dev server on a running container that has a slug, token and service.
-    public static let storedConditions = """
+    static let storedConditions = """
         d.state IN ('starting', 'running') AND c.state = 'running' AND c.project_slug IS NOT NULL \
         AND c.preview_token IS NOT NULL AND c.service_uuid <> ''
         """
 
     /// Validates stored column values.
     /// - Throws: ``CorruptDevServerRow`` naming the row and what is wrong with it.
-    public init(
+    init(
         storedID id: String, projectID: String, projectSlug: String, previewToken: String, serviceUUID: String,
         port: Int, state: String
     ) throws {
