@@ -17,6 +17,17 @@ public enum GatewayServer {
     /// - Throws: A setting an adapter refuses, or what the server throws.
     public static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
         let shell = try configuration.ssh.map { try SSHExec($0) }
+        do {
+            try await self.serve(configuration, shell: shell, logger: logger)
+        } catch {
+            await shell?.close()
+            throw error
+        }
+        await shell?.close()
+    }
+
+    /// Opens the store and the other adapters on `shell`, and serves until a shutdown signal.
+    static func serve(_ configuration: ServerConfiguration, shell: SSHExec?, logger: Logger) async throws {
         let (store, storeService) = try await configuration.store.open(logger: logger)
         try await StoreLocation.releasing(store) {
             let previewRoutes = TraefikConfigPublisher(
@@ -45,6 +56,5 @@ public enum GatewayServer {
             )
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         }
-        await shell?.close()
     }
 }
