@@ -8,13 +8,13 @@ import NIOCore
 /// `{"error": {"code": "snake_case", "message": "…", "hint": "…"}}`.
 public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
-    public let code: String
+    public let code: GatewayError.Code
     public let message: String
     public let hint: String?
     /// Extra response headers, e.g. `Allow` or `Retry-After`.
     public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String, hint: String? = nil, headers: HTTPFields = [:]) {
+    public init(_ status: HTTPResponse.Status, code: GatewayError.Code, message: String, hint: String? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
@@ -32,7 +32,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(code: self.code, message: self.message, hint: self.hint))
+        let body = Body(error: .init(code: self.code.rawValue, message: self.message, hint: self.hint))
         let data = try JSONEncoder().encode(body)
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
@@ -42,26 +42,26 @@ public struct APIError: HTTPResponseError, Sendable {
 
 extension APIError {
     static let unauthorized = APIError(
-        .unauthorized, code: "unauthorized",
+        .unauthorized, code: .unauthorized,
         message: "Missing or wrong bearer token.",
         hint: "Send 'Authorization: Bearer <token>'.",
         headers: [.wwwAuthenticate: "Bearer"]
     )
 
     static func invalid(field: String, message: String) -> APIError {
-        APIError(.badRequest, code: "invalid_\(Self.snakeCase(field))", message: "\(field): \(message)")
+        APIError(.badRequest, code: GatewayError.Code("invalid_\(Self.snakeCase(field))"), message: "\(field): \(message)")
     }
 
     static func methodNotAllowed(allowed: [HTTPRequest.Method]) -> APIError {
         let list = allowed.map(\.rawValue).joined(separator: ", ")
         return APIError(
-            .methodNotAllowed, code: "method_not_allowed", message: "This path accepts \(list).",
+            .methodNotAllowed, code: .methodNotAllowed, message: "This path accepts \(list).",
             headers: [.allow: list]
         )
     }
 
     static func tooLarge(limit: Int) -> APIError {
-        APIError(.contentTooLarge, code: "body_too_large", message: "The request body is larger than \(limit) bytes.")
+        APIError(.contentTooLarge, code: .bodyTooLarge, message: "The request body is larger than \(limit) bytes.")
     }
 
     /// `serviceUuid` → `service_uuid`, for error codes built from field names.

@@ -99,7 +99,7 @@ extension ChatTurnController {
                 })
             }
             throw APIError(
-                .unauthorized, code: "unauthorized",
+                .unauthorized, code: .unauthorized,
                 message: authorization == nil ? "No credentials: neither a bearer token nor a signature was sent." : "Wrong bearer token.",
                 hint: self.hint, headers: [.wwwAuthenticate: "Bearer"]
             )
@@ -118,7 +118,7 @@ extension ChatTurnController {
                 return try check()
             } catch let error as StandardWebhookError {
                 throw APIError(
-                    .unauthorized, code: "invalid_signature", message: "The Standard Webhooks signature was refused: \(error).",
+                    .unauthorized, code: .invalidSignature, message: "The Standard Webhooks signature was refused: \(error).",
                     hint: "Sign '{webhook-id}.{webhook-timestamp}.{raw body}' with HMAC-SHA256 keyed by GATEWAY_CHAT_TURN_SECRET."
                 )
             }

@@ -28,7 +28,7 @@ struct CoolifyWebhookController<Context: RequestContext> {
 
     func receive(request: Request, context: Context) async throws -> Accepted {
         guard let secret = self.secret, ConstantTime.equal(context.parameters.get("secret") ?? "", secret) else {
-            throw APIError(.notFound, code: "not_found", message: "No such route.")
+            throw APIError(.notFound, code: .notFound, message: "No such route.")
         }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let bytes = Array(body.readableBytesView)

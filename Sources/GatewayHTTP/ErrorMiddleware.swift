@@ -41,7 +41,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.fromDecoding(error)
         default:
             return APIError(
-                .internalServerError, code: "internal_error",
+                .internalServerError, code: .internalError,
                 message: "The gateway failed unexpectedly; the error is logged with this request's id."
             )
         }
@@ -62,15 +62,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func fromHummingbird(_ error: HTTPError) -> APIError {
-        let code: String
+        let code: GatewayError.Code
         let message: String
         switch error.status {
-        case .notFound: (code, message) = ("not_found", "No such route.")
-        case .contentTooLarge: (code, message) = ("body_too_large", "The request body is over the limit.")
-        case .methodNotAllowed: (code, message) = ("method_not_allowed", "Method not allowed on this path.")
-        case .badRequest: (code, message) = ("bad_request", error.body ?? "The request is malformed.")
+        case .notFound: (code, message) = (.notFound, "No such route.")
+        case .contentTooLarge: (code, message) = (.bodyTooLarge, "The request body is over the limit.")
+        case .methodNotAllowed: (code, message) = (.methodNotAllowed, "Method not allowed on this path.")
+        case .badRequest: (code, message) = (.badRequest, error.body ?? "The request is malformed.")
         default:
-            code = APIError.snakeCase(error.status.reasonPhrase.replacingOccurrences(of: " ", with: ""))
+            code = GatewayError.Code(APIError.snakeCase(error.status.reasonPhrase.replacingOccurrences(of: " ", with: "")))
             message = error.body ?? error.status.reasonPhrase
         }
         return APIError(error.status, code: code, message: message, headers: error.headers)
@@ -92,11 +92,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .dataCorrupted(let context):
             let field = path(context.codingPath)
             if field.isEmpty {
-                return APIError(.badRequest, code: "invalid_json", message: "The body is not valid JSON.")
+                return APIError(.badRequest, code: .invalidJSON, message: "The body is not valid JSON.")
             }
             return .invalid(field: field, message: "is not valid")
         @unknown default:
-            return APIError(.badRequest, code: "invalid_json", message: "The body could not be decoded.")
+            return APIError(.badRequest, code: .invalidJSON, message: "The body could not be decoded.")
         }
     }
 }

@@ -24,7 +24,7 @@ struct TraefikController<Context: RequestContext> {
     func dynamic(_ request: Request) async throws -> Response {
         guard let token = self.token else {
             throw APIError(
-                .notFound, code: "traefik_provider_disabled",
+                .notFound, code: .traefikProviderDisabled,
                 message: "The Traefik HTTP provider route is off: TRAEFIK_PROVIDER_TOKEN is not set.",
                 hint: "Set TRAEFIK_PROVIDER_TOKEN on the gateway and the same token in Traefik's HTTP provider headers."
             )

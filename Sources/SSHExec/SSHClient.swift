@@ -117,7 +117,7 @@ struct SSHClient: Sendable {
             )
         } catch let error as SubprocessError {
             throw GatewayError(
-                .unavailable, code: "ssh_unavailable",
+                .unavailable, code: .sshUnavailable,
                 message: "Cannot run the OpenSSH client '\(self.configuration.sshExecutable)': \(error).",
                 hint: "Install openssh-client on the gateway host."
             )

@@ -64,7 +64,7 @@ public struct SSHExec: ContainerShell {
                                          limit: self.client.configuration.connectTimeout + .seconds(15))
         let expected = service.devContainerName
         guard outcome.status == 0 else {
-            throw GatewayError(.upstream, code: "docker_failed",
+            throw GatewayError(.upstream, code: .dockerFailed,
                                message: "docker ps failed on the Coolify host: \(SSHExecError.lastLine(outcome.stderr.bytes))")
         }
         // Only the exact name counts: the service's own container, never one whose name merely contains the uuid.

@@ -5,7 +5,7 @@ enum SSHExecError {
     /// The host cannot be reached, or refuses the host key or the client key.
     static func unreachable(_ configuration: SSHConfiguration, detail: String) -> GatewayError {
         GatewayError(
-            .unavailable, code: "ssh_unreachable",
+            .unavailable, code: .sshUnreachable,
             message: "Cannot reach the Coolify host \(configuration.host):\(configuration.port) over SSH: \(detail)",
             hint: "Check COOLIFY_SSH_HOST, COOLIFY_SSH_PORT, COOLIFY_SSH_USER, COOLIFY_SSH_KNOWN_HOSTS and that the key is authorised."
         )
@@ -14,7 +14,7 @@ enum SSHExecError {
     /// The host runs no `vibn-dev` container for the service (it is stopped, or not created yet).
     static func containerNotFound(_ service: ServiceUUID) -> GatewayError {
         GatewayError(
-            .notFound, code: "container_not_found",
+            .notFound, code: .containerNotFound,
             message: "The Coolify host runs no vibn-dev container for service '\(service)'.",
             hint: "The container may be suspended or still starting: PUT …/container with start=true, then retry."
         )

@@ -71,7 +71,7 @@ struct SSHPrivateDirectory: Sendable {
     }
 
     private static func failure(_ detail: String) -> GatewayError {
-        GatewayError(.unavailable, code: "ssh_setup_failed", message: "SSH setup failed: \(detail).",
+        GatewayError(.unavailable, code: .sshSetupFailed, message: "SSH setup failed: \(detail).",
                      hint: "Check that the temporary directory is writable.")
     }
 }

@@ -73,7 +73,7 @@ extension GatewayError {
     /// Every command slot of the SSH host stayed busy for the whole wait.
     static func sshBusy(waited: Duration) -> GatewayError {
         GatewayError(
-            .unavailable, code: "ssh_busy",
+            .unavailable, code: .sshBusy,
             message: "Too many commands are running on the Coolify host; none finished within \(waited.components.seconds) s.",
             hint: "Retry shortly, or raise VIBN_SSH_MAX_SESSIONS (keep it below sshd's MaxSessions).", retryAfterSeconds: 2
         )

@@ -51,15 +51,15 @@ struct CoolifyClientTests {
         try await CoolifyStandIn.withRunning { standIn throws in
             let unknown = ServiceUUID(trusted: "doesnotexist000000000000")
             let notFound = await #expect(throws: GatewayError.self) { try await Self.client(standIn).service(unknown) }
-            #expect(notFound?.code == "coolify_not_found")
+            #expect(notFound?.code.rawValue == "coolify_not_found")
             #expect(notFound?.message.contains("Service not found.") == true)
             let unauthorized = await #expect(throws: GatewayError.self) { try await Self.client(standIn, token: "wrong").services() }
-            #expect(unauthorized?.code == "coolify_unauthorized")
+            #expect(unauthorized?.code.rawValue == "coolify_unauthorized")
             #expect(unauthorized?.message.contains("Unauthenticated.") == true)
             let invalid = await #expect(throws: GatewayError.self) {
                 try await Self.client(standIn).createService(name: "x", description: "d", projectUUID: "", compose: "a", instantDeploy: false)
             }
-            #expect(invalid?.code == "coolify_invalid_request")
+            #expect(invalid?.code.rawValue == "coolify_invalid_request")
             #expect(invalid?.message.contains("project_uuid") == true)
             #expect(invalid.map(OrchestratorError.init(coolify:))?.provesNothingDone == true)
         }
@@ -83,13 +83,13 @@ struct CoolifyClientTests {
             let failed = await #expect(throws: GatewayError.self) {
                 try await client.createService(name: "x", description: "d", projectUUID: project, compose: "a: 1", instantDeploy: false)
             }
-            #expect(failed?.code == "coolify_unavailable")
+            #expect(failed?.code.rawValue == "coolify_unavailable")
             #expect(failed.map(OrchestratorError.init(coolify:))?.provesNothingDone == false)
             #expect(await standIn.count("POST", "/services") == 1)
 
             await standIn.inject(.rateLimited(retryAfterSeconds: 60), pathPrefix: "/projects")
             let limited = await #expect(throws: GatewayError.self) { try await client.projects() }
-            #expect(limited?.code == "coolify_rate_limited")
+            #expect(limited?.code.rawValue == "coolify_rate_limited")
             #expect(limited?.hint?.contains("60") == true)
         }
     }
@@ -101,7 +101,7 @@ struct CoolifyClientTests {
             let client = Self.client(standIn, timeout: .milliseconds(500))
             let started = ContinuousClock.now
             let error = await #expect(throws: GatewayError.self) { try await client.services() }
-            #expect(error?.code == "coolify_timeout")
+            #expect(error?.code.rawValue == "coolify_timeout")
             #expect(ContinuousClock.now - started >= .milliseconds(1500))
         }
     }
@@ -138,19 +138,19 @@ struct CoolifyClientTests {
             let missing = await #expect(throws: OrchestratorError.self) {
                 try await CoolifyOrchestrator(client: Self.client(standIn)).serviceStatus(unknown)
             }
-            #expect(missing?.outcome == .serviceMissing && missing?.error.code == "coolify_not_found")
+            #expect(missing?.outcome == .serviceMissing && missing?.error.code.rawValue == "coolify_not_found")
             #expect(missing?.description == missing?.error.description)
             let refused = await #expect(throws: OrchestratorError.self) {
                 try await CoolifyOrchestrator(client: Self.client(standIn, token: "wrong")).startService(unknown)
             }
-            #expect(refused?.outcome == .refused && refused?.error.code == "coolify_unauthorized")
+            #expect(refused?.outcome == .refused && refused?.error.code.rawValue == "coolify_unauthorized")
             await standIn.inject(.serverError, times: 5, pathPrefix: "/services")
             let failed = await #expect(throws: OrchestratorError.self) {
                 try await CoolifyOrchestrator(client: Self.client(standIn)).findService(
                     ServiceIdentity(project: ProjectID(trusted: "p1"), workspace: WorkspaceSlug(trusted: "acme"), projectSlug: ProjectSlug(trusted: "app"))
                 )
             }
-            #expect(failed?.outcome == .unknown && failed?.error.code == "coolify_unavailable")
+            #expect(failed?.outcome == .unknown && failed?.error.code.rawValue == "coolify_unavailable")
         }
     }
 
@@ -161,7 +161,7 @@ struct CoolifyClientTests {
         ("coolify_connection_lost", .unknown),
     ])
     func outcomes(code: String, outcome: OrchestratorError.Outcome) {
-        let error = OrchestratorError(coolify: GatewayError(.upstream, code: code, message: "m"))
+        let error = OrchestratorError(coolify: GatewayError(.upstream, code: GatewayError.Code(code), message: "m"))
         #expect(error.outcome == outcome)
         #expect(error.provesNothingDone == (outcome != .unknown))
     }

@@ -41,7 +41,7 @@ struct SSHBoundsTests {
                 return await group.reduce(into: []) { $0.append($1) }
             }
             let busy = outcomes.compactMap { outcome -> GatewayError? in
-                if case .failure(let error as GatewayError) = outcome, error.code == "ssh_busy" { return error }
+                if case .failure(let error as GatewayError) = outcome, error.code.rawValue == "ssh_busy" { return error }
                 return nil
             }
             #expect(outcomes.count { (try? $0.get())?.exitCode == 0 } == 2, "two run")

@@ -35,7 +35,7 @@ struct SSHConnectionTests {
             #expect(try await shell.exec(ExecRequest(command: "true"), in: service).exitCode == 0)
             try peer.removeContainer(service)
             let gone = await #expect(throws: GatewayError.self) { try await shell.exec(ExecRequest(command: "true"), in: service) }
-            #expect(gone?.code == "container_not_found")
+            #expect(gone?.code.rawValue == "container_not_found")
             try peer.makeContainer(named: "vibn-dev-\(service)")
             #expect(try await shell.exec(ExecRequest(command: "true"), in: service).exitCode == 0)
         }
@@ -51,7 +51,7 @@ struct SSHConnectionTests {
             let error = await #expect(throws: GatewayError.self) {
                 try await shell.exec(ExecRequest(command: "true"), in: ServiceUUID(trusted: "abc"))
             }
-            #expect(error?.code == "ssh_unreachable")
+            #expect(error?.code.rawValue == "ssh_unreachable")
             #expect(error?.message.contains("Connection refused") == true)
             // Not a speed check (that is the benchmark's job): a refused connection must fail long before the
             // exec's own 60 s timeout would end a hang, even on a loaded 2-core CI machine.
@@ -67,7 +67,7 @@ struct SSHConnectionTests {
             let error = await #expect(throws: GatewayError.self) {
                 try await shell.exec(ExecRequest(command: "true"), in: ServiceUUID(trusted: "abc"))
             }
-            #expect(error?.code == "ssh_unreachable")
+            #expect(error?.code.rawValue == "ssh_unreachable")
             #expect(error?.message.contains("Host key verification failed") == true)
         }
     }

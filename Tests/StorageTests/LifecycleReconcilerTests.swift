@@ -74,7 +74,7 @@ struct LifecycleReconcilerTests {
             let request = fixture.request()
             await fixture.standIn.inject(.stall(.seconds(3)), pathPrefix: "/services")
             let error = await #expect(throws: OrchestratorError.self) { try await fixture.lifecycle.ensure(request) }
-            #expect(error?.error.code == "coolify_timeout" && error?.outcome == .unknown)
+            #expect(error?.error.code.rawValue == "coolify_timeout" && error?.outcome == .unknown)
             #expect(try await fixture.record(request.project).state == .provisioning)
             #expect(try await fixture.record(request.project).serviceUUID == nil)
             #expect(await fixture.standIn.services().count == 1)

@@ -47,7 +47,7 @@ struct LifecycleTests {
             _ = try await fixture.lifecycle.ensure(first)
             let second = fixture.request(slug: "other")
             let refused = await #expect(throws: GatewayError.self) { try await fixture.lifecycle.ensure(second) }
-            #expect(refused?.code == "quota_exceeded" && refused?.kind == .quotaExceeded)
+            #expect(refused?.code.rawValue == "quota_exceeded" && refused?.kind == .quotaExceeded)
             #expect(refused?.hint?.contains("suspend") == true)
             #expect(try await fixture.store.container(second.project) == nil)
             _ = try await fixture.lifecycle.suspend(workspace: first.workspace, project: first.project)
@@ -55,7 +55,7 @@ struct LifecycleTests {
             let resume = await #expect(throws: GatewayError.self) {
                 try await fixture.lifecycle.resume(workspace: first.workspace, project: first.project)
             }
-            #expect(resume?.code == "quota_exceeded")
+            #expect(resume?.code.rawValue == "quota_exceeded")
             let stopped = try await fixture.lifecycle.ensure(fixture.request(slug: "third", start: false))
             #expect(stopped.state == "suspended" && stopped.created)
         }
@@ -78,7 +78,7 @@ struct LifecycleTests {
             let request = fixture.request()
             await fixture.standIn.inject(.rateLimited(retryAfterSeconds: 120), pathPrefix: "/services")
             let error = await #expect(throws: OrchestratorError.self) { try await fixture.lifecycle.ensure(request) }
-            #expect(error?.error.code == "coolify_rate_limited" && error?.outcome == .refused)
+            #expect(error?.error.code.rawValue == "coolify_rate_limited" && error?.outcome == .refused)
             let status = try await fixture.lifecycle.status(workspace: request.workspace, project: request.project)
             #expect(status.state == "failed")
             #expect(status.blockedReason == "coolify_create_failed")

@@ -128,7 +128,7 @@ extension GatewayError {
         let errors = lines.filter { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") }
         let tail = (errors.isEmpty ? lines : errors).suffix(3).joined(separator: " | ")
         return GatewayError(
-            .upstream, code: "autosave_failed",
+            .upstream, code: .autosaveFailed,
             message: "The autosave of project '\(project)' \(status) and pushed nothing: \(tail)",
             hint: "Check that /workspace/<slug> has an 'origin' remote the container can push to."
         )

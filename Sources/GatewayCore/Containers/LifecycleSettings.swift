@@ -43,21 +43,21 @@ extension GatewayError {
     /// The gateway has no Coolify API configured, so containers cannot be created or changed.
     public static let coolifyNotConfigured = GatewayError(
         .unavailable,
-        code: "coolify_not_configured",
+        code: .coolifyNotConfigured,
         message: "Dev containers are unavailable: the gateway has no Coolify API configured.",
         hint: "Set COOLIFY_API_URL, COOLIFY_API_TOKEN and COOLIFY_SERVER_UUID (and optionally COOLIFY_PROJECT_UUID), then restart."
     )
 
     /// The project has no container yet.
     public static func noContainer(_ project: ProjectID) -> GatewayError {
-        GatewayError(.notFound, code: "no_container", message: "Project '\(project)' has no dev container.",
+        GatewayError(.notFound, code: .noContainer, message: "Project '\(project)' has no dev container.",
                      hint: "PUT …/container first.")
     }
 
     /// The workspace already has as many live containers as it may.
     public static func quotaExceeded(workspace: WorkspaceSlug, limit: Int) -> GatewayError {
         GatewayError(
-            .quotaExceeded, code: "quota_exceeded",
+            .quotaExceeded, code: .quotaExceeded,
             message: "Workspace '\(workspace)' already has \(limit) dev container(s) provisioning or running, its limit.",
             hint: "Suspend an idle container (POST …/container/suspend) and try again."
         )
@@ -65,7 +65,7 @@ extension GatewayError {
 
     /// The container is in a state the operation cannot start from.
     public static func containerBusy(_ project: ProjectID, state: ContainerState, operation: String) -> GatewayError {
-        GatewayError(.conflict, code: "container_\(state.rawValue)",
+        GatewayError(.conflict, code: GatewayError.Code("container_\(state.rawValue)"),
                      message: "Project '\(project)''s container is \(state.rawValue); it cannot \(operation) now.",
                      hint: state == .failed ? "PUT …/container with start=true to retry." : "Retry in a few seconds.")
     }

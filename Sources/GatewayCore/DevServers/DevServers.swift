@@ -96,7 +96,7 @@ public struct DevServers: Sendable {
     private func previewURL(_ container: ContainerRecord, port: PreviewPort) async throws -> String {
         guard let slug = container.projectSlug else {
             throw GatewayError(
-                .conflict, code: "no_project_slug",
+                .conflict, code: .noProjectSlug,
                 message: "The project has no slug recorded yet, so it has no preview host.",
                 hint: "Ensure the container once (POST …/container with projectSlug), then start the dev server."
             )
@@ -211,7 +211,7 @@ extension GatewayError {
     /// A port outside the preview range (the seed's `PortOutOfRangeError`).
     public static func portOutOfRange(_ port: Int) -> GatewayError {
         GatewayError(
-            .unprocessable, code: "port_out_of_range",
+            .unprocessable, code: .portOutOfRange,
             message: "Port \(port) is outside the preview slot range \(PreviewPort.range.lowerBound)-\(PreviewPort.range.upperBound).",
             hint: "Pick a port in that range so the preview URL is reachable through Traefik."
         )
@@ -220,7 +220,7 @@ extension GatewayError {
     /// The port is held by a tracked dev server (`server`) or by a listener that would not stop.
     static func portBusy(_ port: PreviewPort, by server: DevServerID?) -> GatewayError {
         GatewayError(
-            .conflict, code: "port_busy",
+            .conflict, code: .portBusy,
             message: "Port \(port) is already in use by \(server.map { "dev server \($0)" } ?? "a process that did not stop").",
             hint: "Stop it first, or pick another port from \(PreviewPort.range.lowerBound)-\(PreviewPort.range.upperBound)."
         )
@@ -228,14 +228,14 @@ extension GatewayError {
 
     /// No dev server `id` in this project.
     public static func devServerNotFound(_ id: DevServerID) -> GatewayError {
-        GatewayError(.notFound, code: "dev_server_not_found", message: "No dev server '\(id)' in this project.")
+        GatewayError(.notFound, code: .devServerNotFound, message: "No dev server '\(id)' in this project.")
     }
 
     /// The launch script failed or printed no pid.
     static func launchFailed(_ result: ExecResult) -> GatewayError {
         let detail = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return GatewayError(
-            .upstream, code: "dev_server_launch_failed",
+            .upstream, code: .devServerLaunchFailed,
             message: "The dev server could not be launched" + (detail.isEmpty ? "." : ": \(detail.prefix(500))")
         )
     }

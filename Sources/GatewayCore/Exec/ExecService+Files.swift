@@ -76,25 +76,25 @@ extension ExecService {
         let request = ExecRequest(command: command, stdin: stdin, maxBytes: maxBytes)
         let result = try await self.exec(request, workspace: workspace, project: project)
         guard !result.timedOut else {
-            throw GatewayError(.timeout, code: "files_timeout", message: "The file operation on \(path) did not finish in time.")
+            throw GatewayError(.timeout, code: .filesTimeout, message: "The file operation on \(path) did not finish in time.")
         }
         switch result.exitCode {
         case 0: return result
         case FileScriptStatus.notFound:
-            throw GatewayError(.notFound, code: "file_not_found", message: "No file at \(path).")
+            throw GatewayError(.notFound, code: .fileNotFound, message: "No file at \(path).")
         case FileScriptStatus.outside:
-            throw GatewayError(.invalidInput, code: "path_outside_workspace",
+            throw GatewayError(.invalidInput, code: .pathOutsideWorkspace,
                                message: "\(path) resolves (through a symlink) to a place outside /workspace.")
         case FileScriptStatus.notAFile:
             // The request is well formed; what is at the path conflicts with it (as with not_a_directory).
-            throw GatewayError(.conflict, code: "not_a_file", message: "\(path) is a directory, not a file.")
+            throw GatewayError(.conflict, code: .notAFile, message: "\(path) is a directory, not a file.")
         case FileScriptStatus.tooLarge:
             throw FileScriptStatus.tooLarge(path, limit: maxBytes)
         case FileScriptStatus.notADirectory:
-            throw GatewayError(.conflict, code: "not_a_directory", message: "A parent of \(path) is a file, not a directory.")
+            throw GatewayError(.conflict, code: .notADirectory, message: "A parent of \(path) is a file, not a directory.")
         default:
             let detail = String(decoding: result.stderr.suffix(300), as: UTF8.self)
-            throw GatewayError(.upstream, code: "files_failed",
+            throw GatewayError(.upstream, code: .filesFailed,
                                message: "The file operation on \(path) failed (exit \(result.exitCode ?? -1)): \(detail)")
         }
     }
@@ -109,7 +109,7 @@ enum FileScriptStatus {
     static let notADirectory: Int32 = 75
 
     static func tooLarge(_ path: WorkspacePath, limit: Int) -> GatewayError {
-        GatewayError(.tooLarge, code: "file_too_large", message: "\(path) is larger than the \(limit)-byte limit of this endpoint.",
+        GatewayError(.tooLarge, code: .fileTooLarge, message: "\(path) is larger than the \(limit)-byte limit of this endpoint.",
                      hint: "Read it in parts with POST …/exec (e.g. head -c / tail -c).")
     }
 }

@@ -72,7 +72,7 @@ extension GatewayError {
     /// The seed's message when SSH to the Coolify host is not configured.
     public static let sshNotConfigured = GatewayError(
         .unavailable,
-        code: "ssh_not_configured",
+        code: .sshNotConfigured,
         message: "Dev workspace unavailable: Coolify SSH is not configured on this server. Set COOLIFY_SSH_HOST and COOLIFY_SSH_PRIVATE_KEY_B64.",
         hint: "Local-only: set VIBN_ALLOW_DEV_CONTAINER_WITHOUT_SSH=true to skip this check."
     )

@@ -74,7 +74,7 @@ extension StateChanges {
     public static func checkRelaunch(from: DevServerState) throws {
         guard from.isLive else {
             throw GatewayError(
-                .conflict, code: "invalid_transition",
+                .conflict, code: .invalidTransition,
                 message: "Only a starting or running dev server can be relaunched, not a '\(from.rawValue)' one."
             )
         }
@@ -85,7 +85,7 @@ extension StateChanges {
     public static func checkTransition(from: DevServerState, to: DevServerState) throws {
         guard from.canTransition(to: to) else {
             throw GatewayError(
-                .conflict, code: "invalid_transition",
+                .conflict, code: .invalidTransition,
                 message: "A dev server cannot move from '\(from.rawValue)' to '\(to.rawValue)'."
             )
         }

@@ -55,7 +55,7 @@ extension DevServerSupervisor {
         while true {
             do {
                 return try await self.shell.exec(request, in: service)
-            } catch let error as GatewayError where ["container_not_found", "ssh_unreachable"].contains(error.code) {
+            } catch let error as GatewayError where [.containerNotFound, .sshUnreachable].contains(error.code) {
                 let stillRunning = try await self.store.container(project)?.state == .running
                 guard stillRunning, ContinuousClock.now + self.interval < deadline else { throw error }
                 try await Task.sleep(for: self.interval)
