@@ -30,7 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        // Domain types, state machine and the ports adapters implement. Imports no adapter.
+        // The domain by capability, its ports, and the core composition root (Gateway). Imports no adapter.
         .target(
             name: "GatewayCore",
             dependencies: [
