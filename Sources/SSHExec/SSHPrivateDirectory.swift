@@ -19,7 +19,7 @@ struct SSHPrivateDirectory: Sendable {
         var template = Array((parent + "/vibn-ssh-XXXXXX").utf8CString)
         let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         guard created != nil else { throw Self.failure("cannot create a private directory under \(parent)") }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard chmod(path, 0o700) == 0 else { throw Self.failure("cannot make \(path) private") }
         let directory = SSHPrivateDirectory(path: path)
         var key = configuration.privateKey
