@@ -85,3 +85,23 @@ struct AutosaveData: Encodable {
         }
     }
 }
+
+/// `chat_turn.failed`: a claimed turn whose work could not be done, with the error's code and message.
+struct ChatTurnFailureData: Encodable {
+    let project: ProjectFields
+    let turnId: String
+    let phase: ChatTurnPhase
+    let code: String
+    let message: String
+
+    enum CodingKeys: String, CodingKey { case turnId, phase, code, message }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.project.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.turnId, forKey: .turnId)
+        try container.encode(self.phase, forKey: .phase)
+        try container.encode(self.code, forKey: .code)
+        try container.encode(self.message, forKey: .message)
+    }
+}

@@ -70,6 +70,14 @@ public struct EventRecorder: EventSink {
                 output: attempt.ok ? nil : String(attempt.output.suffix(Self.outputTail))
             )
             return try self.event(attempt.ok ? .autosavePushed : .autosaveFailed, data)
+        case .chatTurn(let turn, let outcome):
+            guard case .failed(let code, let message) = outcome else { return nil }
+            let container = try await self.store.container(turn.project)
+            let data = ChatTurnFailureData(
+                project: Self.project(turn.project, turn.workspace, container, slug: turn.slug.rawValue),
+                turnId: turn.turn.rawValue, phase: turn.phase, code: code.rawValue, message: message
+            )
+            return try self.event(.chatTurnFailed, data)
         }
     }
 

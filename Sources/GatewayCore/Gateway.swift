@@ -17,10 +17,9 @@ public struct Gateway: Sendable {
     public let exec: ExecService
     public let autosave: Autosave
     public let devServers: DevServers
-    public let chatTurnQueue: ChatTurnQueue
     public let webhookQueue: WebhookQueue
     public let devServerQueue: DevServerQueue
-    /// Applies claimed chat turns.
+    /// Takes chat turns in and works them off (the store is their queue).
     public let chatTurns: ChatTurnProcessor
     /// Keeps rows true to Coolify; nil without Coolify.
     public let reconciler: Reconciler?
@@ -39,7 +38,7 @@ public struct Gateway: Sendable {
         // Every state change made through this gateway reaches Traefik's file at once (other replicas' within the
         // publisher's periodic refresh), brings a resumed container's dev servers back, and becomes an event.
         let changes = ObservedChanges(ports.store) { change in
-            previewRoutes?.previewsChanged()
+            if change.affectsPreviews { previewRoutes?.previewsChanged() }
             devServerQueue.containerChanged(change)
             await events?.record(change)
         }
@@ -53,7 +52,7 @@ public struct Gateway: Sendable {
                 settings: settings.lifecycle, clock: clock, saveWork: autosave.saveBeforeSuspend(logger: logger), logger: logger
             )
         }
-        let (chatTurnQueue, webhookQueue) = (ChatTurnQueue(), WebhookQueue())
+        let webhookQueue = WebhookQueue()
         let reconciler = lifecycle.map { Reconciler(lifecycle: $0, reachability: ServerReachability(), interval: settings.reconcileInterval) }
         self.changes = changes
         self.directory = directory
@@ -61,13 +60,13 @@ public struct Gateway: Sendable {
         self.exec = exec
         self.lifecycle = lifecycle
         self.devServerQueue = devServerQueue
-        self.chatTurnQueue = chatTurnQueue
         self.webhookQueue = webhookQueue
         self.devServers = DevServers(
             exec: exec, store: store, changes: changes, clock: clock, routing: settings.previewRouting, queue: devServerQueue
         )
         self.chatTurns = ChatTurnProcessor(
-            queue: chatTurnQueue, store: store, clock: clock, autosave: autosave, lifecycle: lifecycle, logger: logger
+            store: store, changes: changes, clock: clock, autosave: autosave, lifecycle: lifecycle, settings: settings.turns,
+            logger: logger
         )
         self.reconciler = reconciler
         if let lifecycle, let reconciler {

@@ -56,6 +56,8 @@ public struct GatewaySettings: Sendable {
     public var devServerReadinessLimit: Duration
     /// The pause between two readiness checks of a dev server.
     public var devServerProbeInterval: Duration
+    /// How chat turns are taken in and worked off.
+    public var turns: TurnSettings
 
     public init(
         lifecycle: LifecycleSettings,
@@ -66,7 +68,8 @@ public struct GatewaySettings: Sendable {
         sweepInterval: Duration = .seconds(5 * 60),
         reconcileInterval: Duration = .seconds(10),
         devServerReadinessLimit: Duration = .seconds(300),
-        devServerProbeInterval: Duration = .seconds(1)
+        devServerProbeInterval: Duration = .seconds(1),
+        turns: TurnSettings = TurnSettings()
     ) {
         self.lifecycle = lifecycle
         self.previewRouting = previewRouting
@@ -77,5 +80,6 @@ public struct GatewaySettings: Sendable {
         self.reconcileInterval = reconcileInterval
         self.devServerReadinessLimit = devServerReadinessLimit
         self.devServerProbeInterval = devServerProbeInterval
+        self.turns = turns
     }
 }

@@ -76,7 +76,7 @@ public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router
         secret: gateway.webhooks == nil ? nil : http.coolifyWebhookSecret, queue: gateway.webhookQueue, clock: gateway.ports.clock
     ).addRoutes(to: selfAuthenticated)
     ChatTurnController(
-        directory: gateway.directory, lifecycleConfigured: gateway.lifecycle != nil, queue: gateway.chatTurnQueue,
+        directory: gateway.directory, lifecycleConfigured: gateway.lifecycle != nil, processor: gateway.chatTurns,
         auth: .init(token: http.apiToken, signer: http.chatTurnSigner)
     ).addRoutes(to: selfAuthenticated)
     if let previewRoutes = gateway.ports.previewRoutes {

@@ -9,12 +9,13 @@ import NIOCore
 /// `POST /v1/events/chat-turn`: the chat backend says a turn started or ended. Authenticated by the API bearer
 /// token or a Standard Webhooks signature (`GATEWAY_CHAT_TURN_SECRET`) over the raw body; open only when neither is
 /// configured. Each `turnId`+`phase` is claimed in the store once and answered 202 at once; the
-/// ``ChatTurnProcessor`` applies it in the background. A replay answers 202 and changes nothing.
+/// ``ChatTurnProcessor`` applies it in the background. A replay answers 202 and changes nothing; a replica with a
+/// full backlog answers 503 with `Retry-After` before claiming anything.
 struct ChatTurnController<Context: RequestContext> {
     let directory: ProjectDirectory
     /// Whether a container lifecycle (Coolify) is configured; without one `started` answers 503.
     let lifecycleConfigured: Bool
-    let queue: ChatTurnQueue
+    let processor: ChatTurnProcessor
     let auth: Auth
 
     static var path: RouterPath { "events/chat-turn" }
@@ -52,10 +53,7 @@ struct ChatTurnController<Context: RequestContext> {
         let turn = ChatTurn(
             workspace: body.workspace, project: body.projectId, slug: body.projectSlug, turn: body.turnId, phase: body.phase, receivedAt: now
         )
-        if try await self.directory.store.claimTurn(turn) {
-            if let dropped = self.queue.enqueue(turn) {
-                context.logger.error("the chat-turn queue is full: dropped the oldest turn", metadata: dropped.logMetadata)
-            }
+        if try await self.processor.accept(turn) {
             context.logger.info("accepted a chat turn", metadata: turn.logMetadata)
         } else {
             context.logger.info("ignored a replayed chat turn", metadata: turn.logMetadata)

@@ -28,6 +28,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var coolifyOptions: CoolifyOptions
     @OptionGroup var eventsOptions: EventsOptions
     @OptionGroup var sweepOptions: SweepOptions
+    @OptionGroup var workOptions: WorkOptions
     @OptionGroup var logOptions: LogOptions
 
     func run() async throws {
@@ -78,7 +79,8 @@ struct Serve: AsyncParsableCommand {
                 lifecycle: try self.coolifyOptions.lifecycleSettings(image: self.previewOptions.image, sshConfigured: ssh != nil),
                 previewRouting: try self.previewOptions.routing(),
                 coolifyServerUUID: self.coolifyOptions.serverUUID,
-                idleMinutes: sweep.idleMinutes, turnHoldMinutes: sweep.turnHoldMinutes
+                idleMinutes: sweep.idleMinutes, turnHoldMinutes: sweep.turnHoldMinutes,
+                turns: try self.workOptions.settings(port: port)
             )
         )
         try await GatewayServer.run(configuration, logger: logger)

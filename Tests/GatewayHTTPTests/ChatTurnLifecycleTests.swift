@@ -64,7 +64,6 @@ struct ChatTurnLifecycleTests {
         let clock = CoolifyTestClock()
         let shell = try SSHExec(exec.peer.configuration())
         let gateway = exec.app.gateway(shell: shell, clock: clock)
-        let processor = gateway.chatTurns
         clock.advance(by: 60)
         do {
             try await exec.app.test(gateway: gateway) { client throws in
@@ -79,7 +78,8 @@ struct ChatTurnLifecycleTests {
 
                 // A minute later the next turn ends: activity is recorded, nothing is pushed (throttled).
                 clock.advance(by: 60)
-                await processor.process(ChatTurnFixture.turn("t-end-2", .ended, at: clock.now))
+                #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-end-2")).status == .accepted)
+                try await CoolifyWebhookTests.waitFor { try await store.pendingTurnCount() == 0 }
                 #expect(try await store.autosaves(project: exec.project, limit: 10).count == 1)
                 let later = try #require(try await store.container(exec.project)?.lastActiveAt)
                 #expect(abs(later.timeIntervalSince(clock.now)) < 0.01)

@@ -48,9 +48,12 @@ struct IdleSweepRouteTests {
             try await fixture.running(busy)
             try await fixture.running(closed)
             let store = fixture.app.store
-            _ = try await store.claimTurn(ChatTurnFixture.turn("t-busy", .started, project: "busy_1", at: fixture.clock.now))
-            _ = try await store.claimTurn(ChatTurnFixture.turn("t-closed", .started, project: "closed_1", at: fixture.clock.now))
-            _ = try await store.claimTurn(ChatTurnFixture.turn("t-closed", .ended, project: "closed_1", at: fixture.clock.now))
+            // Turns as they are once applied (claimed and finished), so the gateway's own worker leaves them be.
+            for (id, phase, project) in [("t-busy", ChatTurnPhase.started, "busy_1"), ("t-closed", .started, "closed_1"), ("t-closed", .ended, "closed_1")] {
+                let turn = ChatTurnFixture.turn(id, phase, project: project, at: fixture.clock.now)
+                _ = try await store.claimTurn(turn)
+                _ = try await store.finishTurn(turn, outcome: .applied, at: fixture.clock.now)
+            }
             fixture.clock.advance(by: 31 * 60)
             let first = try await fixture.sweeper.sweep(idleMinutes: 30)
             #expect(first.held == ["busy_1"])

@@ -15,14 +15,14 @@ extension TestApp {
     /// The app's gateway with Coolify played by `standIn` (a quota of 3 unless given).
     func coolifyGateway(
         _ standIn: CoolifyStandIn, quota: Int = 3, sshConfigured: Bool = true, shell: (any ContainerShell)? = nil,
-        clock: any WallClock = SystemClock()
+        events: (any EventSink)? = nil, clock: any WallClock = SystemClock()
     ) -> Gateway {
         let client = CoolifyClient(
             configuration: CoolifyConfiguration(apiURL: standIn.url, token: standIn.token, serverUUID: standIn.serverUUID),
             logger: Logger(label: "http-tests")
         )
         return self.gateway(
-            orchestrator: CoolifyOrchestrator(client: client), shell: shell, clock: clock,
+            orchestrator: CoolifyOrchestrator(client: client), shell: shell, events: events, clock: clock,
             settings: .testing(quota: quota, sshConfigured: sshConfigured, coolifyServerUUID: standIn.serverUUID)
         )
     }

@@ -35,12 +35,13 @@ struct TestApp {
         orchestrator: (any Orchestrator)? = nil,
         shell: (any ContainerShell)? = nil,
         previewRoutes: (any PreviewRoutesSource)? = nil,
+        events: (any EventSink)? = nil,
         clock: any WallClock = SystemClock(),
         settings: GatewaySettings? = nil
     ) -> Gateway {
         Gateway.testing(
-            store: self.store, orchestrator: orchestrator, shell: shell, previewRoutes: previewRoutes, clock: clock, settings: settings,
-            logger: Logger(label: "http-tests")
+            store: self.store, orchestrator: orchestrator, shell: shell, previewRoutes: previewRoutes, events: events, clock: clock,
+            settings: settings, logger: Logger(label: "http-tests")
         )
     }
 

@@ -27,7 +27,7 @@ struct ChatTurnStoreTests {
         }
     }
 
-    @Test("old turns are purged (a replay of one is claimed again); recent ones stay", arguments: StoreBackend.allCases)
+    @Test("old finished turns are purged (a replay of one is claimed again); pending and recent ones stay", arguments: StoreBackend.allCases)
     func purgeOldTurns(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in
             let project = uniqueProject()
@@ -36,6 +36,9 @@ struct ChatTurnStoreTests {
             let recent = self.turn("turn-\(UUID().uuidString)", .started, project: project)
             #expect(try await store.claimTurn(old))
             #expect(try await store.claimTurn(recent))
+            // A pending turn is work still to do: only finished ones are purged.
+            #expect(try await store.purgeTurns(receivedBefore: old.receivedAt.addingTimeInterval(1)) == 0)
+            #expect(try await store.finishTurn(old, outcome: .applied, at: self.now))
             #expect(try await store.purgeTurns(receivedBefore: old.receivedAt.addingTimeInterval(1)) >= 1)
             #expect(try await store.claimTurn(old))
             #expect(try await store.claimTurn(recent) == false)

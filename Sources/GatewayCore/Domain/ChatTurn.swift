@@ -53,3 +53,19 @@ extension ChatTurn {
         ["project.id": "\(self.project)", "turn.id": "\(self.turn)", "turn.phase": "\(self.phase.rawValue)"]
     }
 }
+
+/// How the work of a chat turn ended.
+public enum ChatTurnOutcome: Sendable, Equatable {
+    /// The turn's work was done.
+    case applied
+    /// The work cannot be done (quota, Coolify refusing or unreachable, no SSH, …); the chat backend hears of it.
+    case failed(code: GatewayError.Code, message: String)
+
+    /// What the store keeps: `applied`, or the failure's code.
+    public var stored: String {
+        switch self {
+        case .applied: "applied"
+        case .failed(let code, _): code.rawValue
+        }
+    }
+}

@@ -1,5 +1,9 @@
 /// The codes of the core's errors, and of the ``ContainerShell`` port's.
 extension GatewayError.Code {
+    /// A chat turn's work failed for a reason without a code of its own, or kept failing until it was given up.
+    public static let chatTurnFailed = Self("chat_turn_failed")
+    /// The replica has as many chat turns waiting as it may; the turn was not accepted.
+    public static let overloaded = Self("overloaded")
     /// The autosave ran but pushed nothing.
     public static let autosaveFailed = Self("autosave_failed")
     /// The host runs no container for the service (thrown by every ``ContainerShell``).

@@ -7,6 +7,7 @@ public enum OutboundEventType: String, Sendable, Codable, CaseIterable {
     case devServerFailed = "dev_server.failed"
     case autosavePushed = "autosave.pushed"
     case autosaveFailed = "autosave.failed"
+    case chatTurnFailed = "chat_turn.failed"
 }
 
 /// One event in the outbox (`vibn_outbound_events`): its JSON body is stored once and sent byte-identical,

@@ -1,6 +1,6 @@
 /// What core services read and record without anyone reacting: containers and their lifecycle diagnostics, dev
 /// servers, autosaves, the outbound events outbox, and chat turns. State changes go through ``StateChanges``.
-public typealias StoreQueries = LifecycleStore & DevServerStore & AutosaveStore & OutboxStore & ChatTurnStore
+public typealias StoreQueries = LifecycleStore & DevServerStore & AutosaveStore & OutboxStore & ChatTurnStore & ProjectLeaseStore
 
 /// Everything the gateway keeps: its queries and its state changes. Both `SQLiteStore` and `PostgresStore`
 /// implement all of it.

@@ -10,6 +10,16 @@ public enum StoreChange: Sendable, Equatable {
     case devServer(DevServerRecord, from: DevServerState?)
     /// An autosave attempt, pushed or failed, was recorded.
     case autosave(AutosaveAttempt)
+    /// A pending chat turn's work ended.
+    case chatTurn(ChatTurn, ChatTurnOutcome)
+
+    /// Whether the change can add or remove a preview route (a container or a dev server changed).
+    public var affectsPreviews: Bool {
+        switch self {
+        case .container, .devServer: true
+        case .autosave, .chatTurn: false
+        }
+    }
 }
 
 /// The store's state-changing methods: the only writes anyone reacts to. Core services make every such change
@@ -51,6 +61,10 @@ public protocol StateChanges: Sendable {
 
     /// Records an autosave attempt, pushed or failed.
     func recordAutosave(_ attempt: AutosaveAttempt) async throws
+
+    /// Records that a pending chat turn's work ended with `outcome`.
+    /// - Returns: false when the turn was not pending (finished meanwhile, or never claimed).
+    func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool
 }
 
 extension StateChanges {
@@ -149,5 +163,11 @@ public struct ObservedChanges: StateChanges {
     public func recordAutosave(_ attempt: AutosaveAttempt) async throws {
         try await self.base.recordAutosave(attempt)
         await self.observer(.autosave(attempt))
+    }
+
+    public func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool {
+        let finished = try await self.base.finishTurn(turn, outcome: outcome, at: now)
+        if finished { await self.observer(.chatTurn(turn, outcome)) }
+        return finished
     }
 }

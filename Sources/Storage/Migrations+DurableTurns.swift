@@ -1,0 +1,34 @@
+extension Migrations {
+    /// Chat turns become the queue: a claimed turn stays pending (`applied_at` null) until its work is done, with
+    /// what the work needs (the slug), how often it was tried and how it ended; a project is worked on by one replica
+    /// at a time under a lease. Turns claimed before this version were applied (or dropped) already: they count as done.
+    static let durableTurns = Migration(
+        version: 6,
+        name: "chat turns pending until applied; project leases",
+        postgres: [
+            "ALTER TABLE vibn_chat_turns ADD COLUMN IF NOT EXISTS project_slug TEXT",
+            "ALTER TABLE vibn_chat_turns ADD COLUMN IF NOT EXISTS applied_at TIMESTAMPTZ",
+            "ALTER TABLE vibn_chat_turns ADD COLUMN IF NOT EXISTS outcome TEXT",
+            "ALTER TABLE vibn_chat_turns ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE vibn_chat_turns ADD COLUMN IF NOT EXISTS seq BIGSERIAL",
+            "UPDATE vibn_chat_turns SET applied_at = received_at, outcome = 'applied' WHERE applied_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS vibn_chat_turns_pending_idx ON vibn_chat_turns (project_id, received_at, seq) WHERE applied_at IS NULL",
+            """
+            CREATE TABLE IF NOT EXISTS vibn_project_leases (
+              project_id TEXT PRIMARY KEY, owner TEXT NOT NULL, lease_until TIMESTAMPTZ NOT NULL )
+            """,
+        ],
+        sqlite: [
+            "ALTER TABLE vibn_chat_turns ADD COLUMN project_slug TEXT",
+            "ALTER TABLE vibn_chat_turns ADD COLUMN applied_at REAL",
+            "ALTER TABLE vibn_chat_turns ADD COLUMN outcome TEXT",
+            "ALTER TABLE vibn_chat_turns ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+            "UPDATE vibn_chat_turns SET applied_at = received_at, outcome = 'applied' WHERE applied_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS vibn_chat_turns_pending_idx ON vibn_chat_turns (project_id, received_at) WHERE applied_at IS NULL",
+            """
+            CREATE TABLE IF NOT EXISTS vibn_project_leases (
+              project_id TEXT PRIMARY KEY, owner TEXT NOT NULL, lease_until REAL NOT NULL )
+            """,
+        ]
+    )
+}

@@ -1,0 +1,87 @@
+import Events
+import Foundation
+import GatewayCore
+import GatewayHTTP
+import GatewayTestSupport
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Storage
+import Testing
+
+/// Chat turns with the store as their queue: what is accepted is applied, also by the next replica; an overloaded
+/// replica refuses before it claims; a turn whose work fails is reported to the chat backend.
+@Suite("Durable chat turns")
+struct DurableTurnTests {
+    static let acme = WorkspaceSlug(trusted: "acme")
+
+    @Test("turns a replica claimed and never worked off (it died) are applied by the next one, each once")
+    func pickedUpAfterAStop() async throws {
+        try await CoolifyStandIn.withRunning { standIn in
+            let app = try await TestApp.make()
+            let projects = (1...3).map { ProjectID(trusted: "proj_\($0)") }
+            // Claimed as the route claims them, by a replica that stopped before doing their work.
+            for project in projects {
+                let turn = ChatTurnFixture.turn("t-\(project)", .started, project: project.rawValue)
+                #expect(try await app.store.claimTurn(turn))
+            }
+            #expect(try await app.store.pendingTurnCount() == 3)
+            try await app.test(gateway: app.coolifyGateway(standIn)) { _ in
+                try await CoolifyWebhookTests.waitFor { try await app.store.pendingTurnCount() == 0 }
+                for project in projects {
+                    #expect(try await app.store.container(project)?.serviceUUID != nil, "\(project)")
+                }
+                #expect(await standIn.count("POST", "/services") == 3)
+            }
+        }
+    }
+
+    @Test("a full backlog answers 503 with Retry-After and claims nothing; a replay of a waiting turn is 202")
+    func overloaded() async throws {
+        let app = try await TestApp.make()
+        var settings = GatewaySettings.testing()
+        settings.turns.backlog = 2
+        // The router alone: nothing works the turns off, so they stay waiting.
+        let router = try buildRouter(app.gateway(settings: settings), http: HTTPSettings(apiToken: TestApp.token))
+        try await Application(router: router, logger: Logger(label: "http-tests")).test(.router) { client in
+            for id in ["t-1", "t-2"] {
+                #expect(try await client.chatTurn(ChatTurnFixture.body(turn: id)).status == .accepted)
+            }
+            let refused = try await client.chatTurn(ChatTurnFixture.body(turn: "t-3"))
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers[.retryAfter] == "5")
+            #expect(try refused.errorBody().error.code == "overloaded")
+            #expect(try await app.store.pendingTurnCount() == 2)
+            #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-1")).status == .accepted)
+        }
+        try await app.store.close()
+    }
+
+    @Test("a started turn over the quota is finished as failed and sent as chat_turn.failed with its code")
+    func failureReported() async throws {
+        try await CoolifyStandIn.withRunning { standIn in
+            let app = try await TestApp.make()
+            let recorder = EventRecorder(store: app.store, logger: Logger(label: "http-tests"), wake: {})
+            try await app.test(gateway: app.coolifyGateway(standIn, quota: 0, events: recorder)) { client in
+                #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-over", phase: "started")).status == .accepted)
+                // The event is recorded right after the turn is finished (not yet in the same transaction).
+                try await CoolifyWebhookTests.waitFor {
+                    try await app.store.pendingEvents(createdAfter: .distantPast, limit: 10).contains { $0.type == .chatTurnFailed }
+                }
+                #expect(try await app.store.pendingTurnCount() == 0)
+                let events = try await app.store.pendingEvents(createdAfter: .distantPast, limit: 10)
+                let failed = try #require(events.first { $0.type == .chatTurnFailed })
+                let data = try #require(
+                    (try JSONSerialization.jsonObject(with: Data(failed.body.utf8)) as? [String: Any])?["data"] as? [String: Any]
+                )
+                #expect(data["turnId"] as? String == "t-over")
+                #expect(data["phase"] as? String == "started")
+                #expect(data["code"] as? String == "quota_exceeded")
+                #expect(data["projectId"] as? String == "proj_1")
+                #expect((data["message"] as? String)?.isEmpty == false)
+                #expect(await standIn.count("POST", "/services") == 0)
+            }
+        }
+    }
+}
