@@ -4,8 +4,8 @@ import Logging
 
 /// Turns the gateway's state changes into outbound events and puts them in the outbox: one insert, no network.
 ///
-/// Runs as (part of) the state-change observer (`ObservedChanges`), on the task that made the change; the ``OutboxDeliverer``
-/// sends the events later, so a slow or absent receiver never slows the gateway down.
+/// Runs inside each state change's transaction (`ObservedChanges`), so a change and its event are stored together;
+/// the ``OutboxDeliverer`` sends the events later, so a slow or absent receiver never slows the gateway down.
 public struct EventRecorder: EventSink {
     /// Where events are enqueued and projects looked up.
     public let store: any StoreQueries
@@ -26,20 +26,32 @@ public struct EventRecorder: EventSink {
 
     // MARK: Recording
 
-    /// Enqueues the event `change` calls for, if any. A failure is logged (the change itself stands).
-    public func record(_ change: StoreChange) async {
-        do {
-            guard let event = try await self.event(for: change) else { return }
-            try await self.store.enqueueEvent(event)
-            self.wake()
-        } catch {
-            self.logger.error("could not record an outbound event", metadata: ["error": "\(error)"])
+    /// Enqueues the event `change` calls for, if any, through `store` (the change's transaction).
+    public func record(_ change: StoreChange, in store: any StoreQueries) async throws {
+        guard let event = try await self.event(for: change, reading: store) else { return }
+        try await store.enqueueEvent(event)
+    }
+
+    /// Wakes the deliverer when `change` was committed with an event.
+    public func committed(_ change: StoreChange) {
+        if Self.callsForEvent(change) { self.wake() }
+    }
+
+    /// Whether `change` calls for an event (what ``event(for:reading:)`` turns into one).
+    static func callsForEvent(_ change: StoreChange) -> Bool {
+        switch change {
+        case .container(let record, let from): from != record.state
+        case .devServer(let record, let from): from != record.state && (record.state == .running || record.state == .failed)
+        case .autosave: true
+        case .chatTurn(_, let outcome): outcome != .applied
         }
     }
 
     /// The event for `change`, or nil when it calls for none: a container row whose state did not change, a dev
-    /// server that did not just become `running` or `failed`.
-    public func event(for change: StoreChange) async throws -> OutboundEvent? {
+    /// server that did not just become `running` or `failed`, a chat turn that was applied.
+    /// - Parameter store: Where the change's project is read (its transaction); this recorder's store by default.
+    public func event(for change: StoreChange, reading store: (any StoreQueries)? = nil) async throws -> OutboundEvent? {
+        let store = store ?? self.store
         switch change {
         case .container(let record, let from):
             guard from != record.state else { return nil }
@@ -53,7 +65,7 @@ public struct EventRecorder: EventSink {
             case .failed: type = .devServerFailed
             case .starting, .stopped: return nil
             }
-            let container = try await self.store.container(record.projectID)
+            let container = try await store.container(record.projectID)
             let data = DevServerData(
                 project: Self.project(record.projectID, record.workspace, container),
                 devServer: DevServerFields(
@@ -63,7 +75,7 @@ public struct EventRecorder: EventSink {
             )
             return try self.event(type, data)
         case .autosave(let attempt):
-            let container = try await self.store.container(attempt.projectID)
+            let container = try await store.container(attempt.projectID)
             let data = AutosaveData(
                 project: Self.project(attempt.projectID, attempt.workspace, container, slug: attempt.repo),
                 commit: attempt.commit, exitCode: attempt.code,
@@ -72,7 +84,7 @@ public struct EventRecorder: EventSink {
             return try self.event(attempt.ok ? .autosavePushed : .autosaveFailed, data)
         case .chatTurn(let turn, let outcome):
             guard case .failed(let code, let message) = outcome else { return nil }
-            let container = try await self.store.container(turn.project)
+            let container = try await store.container(turn.project)
             let data = ChatTurnFailureData(
                 project: Self.project(turn.project, turn.workspace, container, slug: turn.slug.rawValue),
                 turnId: turn.turn.rawValue, phase: turn.phase, code: code.rawValue, message: message

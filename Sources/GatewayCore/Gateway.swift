@@ -7,8 +7,8 @@ import ServiceLifecycle
 public struct Gateway: Sendable {
     public let ports: GatewayPorts
     public let settings: GatewaySettings
-    /// The store's state changes, observed: each one reaches the preview routes, the dev-server restarts and the
-    /// outbound events.
+    /// The store's state changes, each in one transaction with its outbound event, then announced to the preview
+    /// routes, the dev-server restarts and the outbox.
     public let changes: ObservedChanges
     /// Which container a workspace's project has (tenant isolation).
     public let directory: ProjectDirectory
@@ -35,13 +35,18 @@ public struct Gateway: Sendable {
         self.settings = settings
         let devServerQueue = DevServerQueue()
         let (previewRoutes, events) = (ports.previewRoutes, ports.events)
-        // Every state change made through this gateway reaches Traefik's file at once (other replicas' within the
-        // publisher's periodic refresh), brings a resumed container's dev servers back, and becomes an event.
-        let changes = ObservedChanges(ports.store) { change in
-            if change.affectsPreviews { previewRoutes?.previewsChanged() }
-            devServerQueue.containerChanged(change)
-            await events?.record(change)
-        }
+        // Every state change made through this gateway is stored with its outbound event, in one transaction; once
+        // committed it reaches Traefik's file at once (other replicas' within the publisher's periodic refresh),
+        // brings a resumed container's dev servers back, and wakes the outbox's deliverer.
+        let changes = ObservedChanges(
+            ports.store,
+            record: { change, store in try await events?.record(change, in: store) },
+            committed: { change in
+                if change.affectsPreviews { previewRoutes?.previewsChanged() }
+                devServerQueue.containerChanged(change)
+                events?.committed(change)
+            }
+        )
         let (store, clock, shell) = (ports.store, ports.clock, ports.shell)
         let directory = ProjectDirectory(store: store, clock: clock)
         let autosave = Autosave(store: store, changes: changes, shell: shell, clock: clock)

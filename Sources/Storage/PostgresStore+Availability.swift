@@ -11,6 +11,10 @@ extension PostgresStore {
     ///   broke; else what PostgreSQL reported.
     @discardableResult
     func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        if let connection = self.transaction {
+            // The transaction as a whole runs within the timeout (``transaction(_:)``).
+            do { return try await connection.query(query, logger: logger) } catch { throw Self.unavailability(error) ?? error }
+        }
         let client = self.client
         do {
             // A query already sent does not stop when cancelled: the caller gives up at the deadline without waiting.

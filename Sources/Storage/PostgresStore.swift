@@ -14,12 +14,23 @@ public struct PostgresStore: Store, StateChanges, Service {
     /// How long one query may take, waiting for a pooled connection included, before it fails with
     /// `store_unavailable` (so a request never hangs on a database that went away).
     let operationTimeout: Duration
+    /// The connection of the transaction this store is a view of; nil: every query takes a pooled connection.
+    let transaction: PostgresConnection?
 
     /// A store on a new client for `configuration`.
     public init(configuration: PostgresClient.Configuration, logger: Logger, operationTimeout: Duration = .seconds(5)) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.operationTimeout = operationTimeout
+        self.transaction = nil
+    }
+
+    /// `store` as seen inside the transaction on `connection`.
+    init(_ store: PostgresStore, transaction connection: PostgresConnection) {
+        self.client = store.client
+        self.logger = store.logger
+        self.operationTimeout = store.operationTimeout
+        self.transaction = connection
     }
 
     /// Runs the connection pool until cancelled or shut down gracefully.
@@ -78,6 +89,19 @@ public struct PostgresStore: Store, StateChanges, Service {
     }
 
     public func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
+        guard let quota = reservation.quota else { return try await self.insertReservation(reservation, at: now) }
+        return try await self.transaction { store in
+            try await store.lockQuota(of: reservation.workspace)
+            if let existing = try await store.container(reservation.projectID) { return ReservationOutcome(record: existing, inserted: false) }
+            guard try await store.activeContainerCount(workspace: reservation.workspace) < quota else {
+                throw GatewayError.quotaExceeded(workspace: reservation.workspace, limit: quota)
+            }
+            return try await store.insertReservation(reservation, at: now)
+        }
+    }
+
+    /// Inserts the row unless the project has one.
+    func insertReservation(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
         let state = reservation.state.rawValue
         let suspendedAt: Date? = reservation.state == .suspended ? now : nil
         let inserted = try await self.records(

@@ -5,7 +5,7 @@ import SQLiteNIO
 /// `fs_dev_autosaves` on SQLite: `ok` is 0/1, `pushed_at` REAL seconds since 1970.
 extension SQLiteStore: AutosaveStore {
     public func recordAutosave(_ attempt: AutosaveAttempt) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             "INSERT INTO fs_dev_autosaves (\(AutosaveAttempt.storedColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(attempt.projectID.rawValue), .text(attempt.workspace.rawValue), .text(attempt.repo), .text(attempt.output),
@@ -16,7 +16,7 @@ extension SQLiteStore: AutosaveStore {
     }
 
     public func lastPushedAutosave(project: ProjectID) async throws -> AutosaveAttempt? {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             SELECT \(AutosaveAttempt.storedColumns) FROM fs_dev_autosaves
             WHERE project_id = ? AND ok = 1 ORDER BY pushed_at DESC, id DESC LIMIT 1
@@ -27,7 +27,7 @@ extension SQLiteStore: AutosaveStore {
     }
 
     public func autosaves(project: ProjectID, limit: Int) async throws -> [AutosaveAttempt] {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             SELECT \(AutosaveAttempt.storedColumns) FROM fs_dev_autosaves
             WHERE project_id = ? ORDER BY pushed_at DESC, id DESC LIMIT ?

@@ -5,7 +5,7 @@ import SQLiteNIO
 /// `vibn_chat_turns` and `vibn_project_leases` on SQLite: times are REAL seconds since 1970.
 extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     public func claimTurn(_ turn: ChatTurn) async throws -> Bool {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             INSERT INTO vibn_chat_turns (turn_id, phase, project_id, workspace, project_slug, received_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (project_id, turn_id, phase) DO NOTHING RETURNING turn_id
@@ -19,7 +19,7 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func takeNextTurn(project: ProjectID) async throws -> (turn: ChatTurn, attempts: Int)? {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             UPDATE vibn_chat_turns SET attempts = attempts + 1
             WHERE rowid = (SELECT rowid FROM vibn_chat_turns WHERE project_id = ? AND applied_at IS NULL
@@ -38,7 +38,7 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func projectsWithPendingTurns(limit: Int) async throws -> [ProjectID] {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "SELECT project_id FROM vibn_chat_turns WHERE applied_at IS NULL GROUP BY project_id ORDER BY min(received_at) LIMIT ?",
             [.integer(limit)]
         )
@@ -46,12 +46,12 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func pendingTurnCount() async throws -> Int {
-        let rows = try await self.connection.query("SELECT count(*) AS pending FROM vibn_chat_turns WHERE applied_at IS NULL", [])
+        let rows = try await self.run("SELECT count(*) AS pending FROM vibn_chat_turns WHERE applied_at IS NULL", [])
         return rows.first?.column("pending")?.integer ?? 0
     }
 
     public func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             UPDATE vibn_chat_turns SET applied_at = ?, outcome = ?
             WHERE project_id = ? AND turn_id = ? AND phase = ? AND applied_at IS NULL RETURNING turn_id
@@ -65,7 +65,7 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func hasOpenTurn(project: ProjectID, since: Date) async throws -> Bool {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             SELECT 1 FROM vibn_chat_turns s
             WHERE s.project_id = ?1 AND s.phase = 'started' AND s.received_at > ?2
@@ -78,7 +78,7 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func purgeTurns(receivedBefore cutoff: Date) async throws -> Int {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "DELETE FROM vibn_chat_turns WHERE received_at < ? AND applied_at IS NOT NULL RETURNING 1",
             [.float(cutoff.timeIntervalSince1970)]
         )
@@ -88,7 +88,7 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     // MARK: Project leases
 
     public func acquireProjectLease(_ project: ProjectID, owner: String, until: Date, now: Date) async throws -> Bool {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             INSERT INTO vibn_project_leases (project_id, owner, lease_until) VALUES (?1, ?2, ?3)
             ON CONFLICT (project_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
@@ -101,7 +101,7 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func releaseProjectLease(_ project: ProjectID, owner: String) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             "DELETE FROM vibn_project_leases WHERE project_id = ? AND owner = ?", [.text(project.rawValue), .text(owner)]
         )
     }

@@ -6,7 +6,7 @@ import SQLiteNIO
 /// `fs_dev_servers` on SQLite: each change is one conditional statement.
 extension SQLiteStore: DevServerStore {
     public func insertDevServer(_ record: DevServerRecord) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             "INSERT INTO fs_dev_servers (\(DevServerRecord.storedColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(record.id.rawValue), .text(record.projectID.rawValue), .text(record.workspace.rawValue),
@@ -19,7 +19,7 @@ extension SQLiteStore: DevServerStore {
     }
 
     public func devServer(_ id: DevServerID, project: ProjectID) async throws -> DevServerRecord? {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "SELECT \(DevServerRecord.storedColumns) FROM fs_dev_servers WHERE id = ? AND project_id = ?",
             [.text(id.rawValue), .text(project.rawValue)]
         )
@@ -27,7 +27,7 @@ extension SQLiteStore: DevServerStore {
     }
 
     public func devServers(project: ProjectID) async throws -> [DevServerRecord] {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "SELECT \(DevServerRecord.storedColumns) FROM fs_dev_servers WHERE project_id = ? ORDER BY port, started_at, id",
             [.text(project.rawValue)]
         )
@@ -38,7 +38,7 @@ extension SQLiteStore: DevServerStore {
         _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, failureReason: String?, at now: Date
     ) async throws -> DevServerRecord? {
         try Self.checkTransition(from: from, to: to)
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             UPDATE fs_dev_servers SET state = ?1, stopped_at = CASE WHEN ?1 = 'stopped' THEN ?2 ELSE stopped_at END,
                 failure_reason = COALESCE(?6, failure_reason)
@@ -57,7 +57,7 @@ extension SQLiteStore: DevServerStore {
         _ id: DevServerID, project: ProjectID, from: DevServerState, previousPID: Int?, pid: Int, at now: Date
     ) async throws -> DevServerRecord? {
         try Self.checkRelaunch(from: from)
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             UPDATE fs_dev_servers SET state = 'starting', pid = ?1, started_at = ?2, stopped_at = NULL, failure_reason = NULL
             WHERE id = ?3 AND project_id = ?4 AND state = ?5 AND pid IS ?6
@@ -72,7 +72,7 @@ extension SQLiteStore: DevServerStore {
     }
 
     public func livePreviews() async throws -> [LivePreview] {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             SELECT \(LivePreview.storedColumns) FROM fs_dev_servers d
             JOIN fs_project_dev_containers c ON c.project_id = d.project_id

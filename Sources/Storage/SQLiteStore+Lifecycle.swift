@@ -4,7 +4,7 @@ import SQLiteNIO
 
 extension SQLiteStore: LifecycleStore {
     public func diagnostics(_ project: ProjectID) async throws -> ContainerDiagnostics {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "SELECT blocked_reason, coolify_status FROM fs_project_dev_containers WHERE project_id = ?", [.text(project.rawValue)]
         )
         guard let row = rows.first else { return ContainerDiagnostics() }
@@ -12,14 +12,14 @@ extension SQLiteStore: LifecycleStore {
     }
 
     public func setDiagnostics(_ diagnostics: ContainerDiagnostics, for project: ProjectID) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             "UPDATE fs_project_dev_containers SET blocked_reason = ?1, coolify_status = ?2 WHERE project_id = ?3",
             [Self.optional(diagnostics.blockedReason), Self.optional(diagnostics.coolifyStatus), .text(project.rawValue)]
         )
     }
 
     public func container(service uuid: ServiceUUID) async throws -> ContainerRecord? {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "SELECT \(ContainerRow.columns) FROM fs_project_dev_containers WHERE service_uuid = ? LIMIT 1", [.text(uuid.rawValue)]
         )
         return try rows.first.map(Self.record)
@@ -27,8 +27,8 @@ extension SQLiteStore: LifecycleStore {
 
     public func claimDelivery(digest: String, at now: Date, ttl: Duration) async throws -> Bool {
         let stamp = now.timeIntervalSince1970
-        _ = try await self.connection.query("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= ?", [.float(stamp)])
-        let rows = try await self.connection.query(
+        _ = try await self.run("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= ?", [.float(stamp)])
+        let rows = try await self.run(
             "INSERT INTO vibn_webhook_deliveries (digest, expires_at) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING RETURNING digest",
             [.text(digest), .float(stamp + Double(ttl.components.seconds))]
         )
@@ -36,7 +36,7 @@ extension SQLiteStore: LifecycleStore {
     }
 
     public func recordDeployment(_ deployment: CoolifyDeployment) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             """
             INSERT INTO vibn_coolify_deployments (application_uuid, deployment_uuid, project_id, succeeded, received_at)
             VALUES (?1, ?2, (SELECT project_id FROM fs_project_dev_containers WHERE application_uuid = ?1 LIMIT 1), ?3, ?4)

@@ -5,7 +5,7 @@ import SQLiteNIO
 /// `vibn_outbound_events` on SQLite: times are REAL seconds since 1970; insertion order (rowid) breaks ties.
 extension SQLiteStore: OutboxStore {
     public func enqueueEvent(_ event: OutboundEvent) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             "INSERT INTO vibn_outbound_events (\(OutboundEvent.storedColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(event.id), .text(event.type.rawValue), .text(event.body), .float(event.createdAt.timeIntervalSince1970),
@@ -16,7 +16,7 @@ extension SQLiteStore: OutboxStore {
     }
 
     public func pendingEvents(createdAfter cutoff: Date, limit: Int) async throws -> [OutboundEvent] {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             SELECT \(OutboundEvent.storedColumns) FROM vibn_outbound_events
             WHERE delivered_at IS NULL AND created_at > ? ORDER BY created_at, rowid LIMIT ?
@@ -26,15 +26,20 @@ extension SQLiteStore: OutboxStore {
         return try rows.map(Self.outboundEvent)
     }
 
+    public func pendingEventCount() async throws -> Int {
+        let rows = try await self.run("SELECT count(*) AS pending FROM vibn_outbound_events WHERE delivered_at IS NULL", [])
+        return rows.first?.column("pending")?.integer ?? 0
+    }
+
     public func markEventDelivered(_ id: String, at now: Date) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             "UPDATE vibn_outbound_events SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
             [.float(now.timeIntervalSince1970), .text(id)]
         )
     }
 
     public func recordFailedAttempt(_ id: String, error: String, nextAttemptAt: Date) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             """
             UPDATE vibn_outbound_events SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
             WHERE id = ? AND delivered_at IS NULL
@@ -45,7 +50,7 @@ extension SQLiteStore: OutboxStore {
 
     @discardableResult
     public func purgeEvents(before cutoff: Date) async throws -> Int {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             DELETE FROM vibn_outbound_events
             WHERE (delivered_at IS NOT NULL AND delivered_at < ?1) OR (delivered_at IS NULL AND created_at < ?1)

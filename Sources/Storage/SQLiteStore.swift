@@ -5,15 +5,22 @@ import SQLiteNIO
 
 /// The embedded default store: one SQLite file, created with its folder on first use.
 ///
-/// Every state change is a single conditional statement, so the one connection's statement-level
-/// atomicity is what makes compare-and-set safe; no multi-statement transaction is shared between callers.
+/// Every state change is a single conditional statement, so the one connection's statement-level atomicity is what
+/// makes compare-and-set safe. Statements take turns on the connection (``lock``), so a transaction's statements run
+/// with no other caller's in between.
 public final class SQLiteStore: Store, StateChanges {
     let connection: SQLiteConnection
     let logger: Logger
+    /// Held by each statement, and by a transaction from its `BEGIN` to its `COMMIT`.
+    let lock: AsyncLock
+    /// Whether this is the view of a transaction (whose statements run under the transaction's hold of ``lock``).
+    let inTransaction: Bool
 
-    init(connection: SQLiteConnection, logger: Logger) {
+    init(connection: SQLiteConnection, logger: Logger, lock: AsyncLock = AsyncLock(), inTransaction: Bool = false) {
         self.connection = connection
         self.logger = logger
+        self.lock = lock
+        self.inTransaction = inTransaction
     }
 
     /// Opens (and creates when missing) the database file at `path`.
@@ -43,7 +50,7 @@ public final class SQLiteStore: Store, StateChanges {
     }
 
     public func ping() async throws {
-        _ = try await self.connection.query("SELECT 1", [])
+        _ = try await self.run("SELECT 1", [])
     }
 
     // MARK: Migrations
@@ -51,45 +58,54 @@ public final class SQLiteStore: Store, StateChanges {
     @discardableResult
     public func migrate() async throws -> [Int] {
         let ledger = Migrations.ledgerTable
-        _ = try await self.connection.query(
-            "CREATE TABLE IF NOT EXISTS \(ledger) (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)", []
-        )
         // BEGIN IMMEDIATE takes the write lock, so a second process waits and then sees the versions applied.
-        _ = try await self.connection.query("BEGIN IMMEDIATE", [])
-        do {
-            let rows = try await self.connection.query("SELECT version FROM \(ledger)", [])
+        let done = try await self.transaction { store in
+            _ = try await store.run(
+                "CREATE TABLE IF NOT EXISTS \(ledger) (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)", []
+            )
+            let rows = try await store.run("SELECT version FROM \(ledger)", [])
             let applied = Set(rows.compactMap { $0.column("version")?.integer }.map { Int($0) })
             var done: [Int] = []
             for migration in Migrations.pending(applied: applied) {
                 for statement in migration.sqlite {
-                    _ = try await self.connection.query(statement, [])
+                    _ = try await store.run(statement, [])
                 }
-                _ = try await self.connection.query(
+                _ = try await store.run(
                     "INSERT INTO \(ledger) (version, name, applied_at) VALUES (?, ?, ?)",
                     [.integer(migration.version), .text(migration.name), .float(Date().timeIntervalSince1970)]
                 )
                 done.append(migration.version)
             }
-            _ = try await self.connection.query("COMMIT", [])
-            if !done.isEmpty { self.logger.info("applied migrations", metadata: ["store.migrations": "\(done)"]) }
             return done
-        } catch {
-            _ = try? await self.connection.query("ROLLBACK", [])
-            throw error
         }
+        if !done.isEmpty { self.logger.info("applied migrations", metadata: ["store.migrations": "\(done)"]) }
+        return done
     }
 
     // MARK: Containers
 
     public func container(_ project: ProjectID) async throws -> ContainerRecord? {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "SELECT \(ContainerRow.columns) FROM fs_project_dev_containers WHERE project_id = ?", [.text(project.rawValue)]
         )
         return try rows.first.map(Self.record)
     }
 
     public func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
-        let inserted = try await self.connection.query(
+        guard let quota = reservation.quota else { return try await self.insertReservation(reservation, at: now) }
+        // The transaction holds the connection: checking the quota and inserting are one step.
+        return try await self.transaction { store in
+            if let existing = try await store.container(reservation.projectID) { return ReservationOutcome(record: existing, inserted: false) }
+            guard try await store.activeContainerCount(workspace: reservation.workspace) < quota else {
+                throw GatewayError.quotaExceeded(workspace: reservation.workspace, limit: quota)
+            }
+            return try await store.insertReservation(reservation, at: now)
+        }
+    }
+
+    /// Inserts the row unless the project has one.
+    func insertReservation(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
+        let inserted = try await self.run(
             """
             INSERT INTO fs_project_dev_containers
               (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at,
@@ -117,7 +133,7 @@ public final class SQLiteStore: Store, StateChanges {
         _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date
     ) async throws -> ContainerRecord? {
         try Self.checkTransition(from: from, to: to)
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             UPDATE fs_project_dev_containers SET state = ?1,
               last_active_at = CASE WHEN ?1 = 'running' THEN ?3 ELSE last_active_at END,
@@ -131,7 +147,7 @@ public final class SQLiteStore: Store, StateChanges {
     }
 
     public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             UPDATE fs_project_dev_containers SET service_uuid = ?1
             WHERE project_id = ?2 AND service_uuid = '' RETURNING \(ContainerRow.columns)
@@ -142,7 +158,7 @@ public final class SQLiteStore: Store, StateChanges {
     }
 
     public func ensurePreviewToken(_ project: ProjectID, candidate: PreviewToken) async throws -> PreviewToken? {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             """
             UPDATE fs_project_dev_containers SET preview_token = COALESCE(NULLIF(preview_token, ''), ?1)
             WHERE project_id = ?2 RETURNING preview_token
@@ -153,7 +169,7 @@ public final class SQLiteStore: Store, StateChanges {
     }
 
     public func touchContainer(_ project: ProjectID, at now: Date) async throws {
-        _ = try await self.connection.query(
+        _ = try await self.run(
             "UPDATE fs_project_dev_containers SET last_active_at = MAX(last_active_at, ?1) WHERE project_id = ?2",
             [.float(now.timeIntervalSince1970), .text(project.rawValue)]
         )
@@ -163,7 +179,7 @@ public final class SQLiteStore: Store, StateChanges {
         guard !states.isEmpty else { return [] }
         let ordered = states.map(\.rawValue).sorted()
         let placeholders = Array(repeating: "?", count: ordered.count).joined(separator: ", ")
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "SELECT \(ContainerRow.columns) FROM fs_project_dev_containers WHERE state IN (\(placeholders)) ORDER BY created_at, project_id",
             ordered.map { .text($0) }
         )
@@ -171,7 +187,7 @@ public final class SQLiteStore: Store, StateChanges {
     }
 
     public func activeContainerCount(workspace: WorkspaceSlug) async throws -> Int {
-        let rows = try await self.connection.query(
+        let rows = try await self.run(
             "SELECT COUNT(*) AS n FROM fs_project_dev_containers WHERE workspace = ? AND state IN ('provisioning', 'running')",
             [.text(workspace.rawValue)]
         )

@@ -108,13 +108,14 @@ struct EventDeliveryTests {
         }
     }
 
-    @Test("a recorded change wakes the deliverer at once, long before its next poll")
+    @Test("a committed change wakes the deliverer at once, long before its next poll")
     func wakesOnRecord() async throws {
         try await OutboxFixture.with { fixture in
             try await EventReceiverStandIn.withRunning { receiver in
                 let deliverer = try fixture.deliverer(url: receiver.url, pollInterval: .seconds(3600))
                 try await Self.running(deliverer) {
-                    await deliverer.recorder.record(.container(OutboxFixture.record(), from: .suspended))
+                    try await deliverer.recorder.record(.container(OutboxFixture.record(), from: .suspended), in: fixture.store)
+                    deliverer.recorder.committed(.container(OutboxFixture.record(), from: .suspended))
                     let accepted = try await receiver.waitForAccepted(1, within: .seconds(5))
                     #expect(accepted.count == 1)
                 }

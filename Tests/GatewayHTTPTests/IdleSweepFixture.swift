@@ -44,6 +44,8 @@ struct IdleSweepFixture: Sendable {
             var settings = GatewaySettings.testing(quota: 10, coolifyServerUUID: standIn.serverUUID)
             settings.turnHoldMinutes = turnHoldMinutes
             settings.sweepInterval = sweepInterval
+            // Turns the tests store themselves are not for the gateway's worker to apply.
+            settings.turns.scanInterval = .seconds(3600)
             let gateway = app.gateway(orchestrator: CoolifyOrchestrator(client: client), shell: shell, clock: clock, settings: settings)
             let fixture = IdleSweepFixture(
                 app: app, standIn: standIn, peer: peer, clock: clock, gateway: gateway,

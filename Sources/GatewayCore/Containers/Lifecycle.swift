@@ -90,9 +90,10 @@ public struct ContainerLifecycle: Sendable {
             return try await self.ensureExisting(record, request: request)
         }
         try self.checkSSH()
-        if request.start { try await self.checkQuota(request.workspace) }
+        // The store checks the quota and reserves the row in one step, so concurrent ensures cannot exceed it.
         let reservation = ContainerReservation(
-            projectID: request.project, workspace: request.workspace, projectSlug: request.slug, image: self.settings.image
+            projectID: request.project, workspace: request.workspace, projectSlug: request.slug, image: self.settings.image,
+            quota: request.start ? self.settings.quotaPerWorkspace : nil
         )
         let outcome = try await self.changes.reserveContainer(reservation, at: self.clock.now)
         guard outcome.inserted else {

@@ -49,6 +49,9 @@ public struct ContainerReservation: Sendable, Equatable {
     public var previewToken: PreviewToken
     public var image: String
     public var state: ContainerState
+    /// The most containers the workspace may have `provisioning` or `running`: the row is inserted only while it
+    /// has fewer, checked and inserted as one step (nil: no check).
+    public var quota: Int?
 
     public init(
         projectID: ProjectID,
@@ -56,7 +59,8 @@ public struct ContainerReservation: Sendable, Equatable {
         projectSlug: ProjectSlug,
         previewToken: PreviewToken = .random(),
         image: String,
-        state: ContainerState = .provisioning
+        state: ContainerState = .provisioning,
+        quota: Int? = nil
     ) {
         self.projectID = projectID
         self.workspace = workspace
@@ -64,6 +68,7 @@ public struct ContainerReservation: Sendable, Equatable {
         self.previewToken = previewToken
         self.image = image
         self.state = state
+        self.quota = quota
     }
 }
 

@@ -1,5 +1,9 @@
 /// The port that turns state changes into outbound events for the chat backend (implemented by `Events`).
 public protocol EventSink: Sendable {
-    /// Records the event `change` calls for, if any, without waiting on the network; a failure is logged, never thrown.
-    func record(_ change: StoreChange) async
+    /// Enqueues the event `change` calls for, if any, through `store`: the change's own transaction, so the two are
+    /// stored together or not at all.
+    func record(_ change: StoreChange, in store: any StoreQueries) async throws
+
+    /// `change` was committed with its event, if it called for one: deliver soon (returns at once).
+    func committed(_ change: StoreChange)
 }

@@ -2,6 +2,6 @@
 /// servers, autosaves, the outbound events outbox, and chat turns. State changes go through ``StateChanges``.
 public typealias StoreQueries = LifecycleStore & DevServerStore & AutosaveStore & OutboxStore & ChatTurnStore & ProjectLeaseStore
 
-/// Everything the gateway keeps: its queries and its state changes. Both `SQLiteStore` and `PostgresStore`
-/// implement all of it.
-public typealias GatewayStore = StoreQueries & StateChanges
+/// Everything the gateway keeps: its queries, its state changes and their transactions. Both `SQLiteStore` and
+/// `PostgresStore` implement all of it.
+public typealias GatewayStore = StoreQueries & StateChanges & TransactionalStore

@@ -26,8 +26,10 @@ public enum StoreChange: Sendable, Equatable {
 /// through this port (``ObservedChanges`` in a running gateway), and read through the rest of ``GatewayStore``.
 /// Every change is one conditional statement (compare-and-set), so concurrent callers and replicas cannot both win.
 public protocol StateChanges: Sendable {
-    /// Inserts the row unless the project already has one (insert-if-absent).
+    /// Inserts the row unless the project already has one (insert-if-absent), and, with a ``ContainerReservation/quota``,
+    /// only while the workspace has fewer live containers than it (checked and inserted as one step).
     /// - Returns: The row as it now is and whether this call inserted it.
+    /// - Throws: ``GatewayError`` `quota_exceeded` when the quota is full and the project has no row.
     func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome
 
     /// Moves a container from `from` to `to` if, and only if, it is in `from` now.
@@ -106,68 +108,102 @@ extension StateChanges {
     }
 }
 
-/// The ``StateChanges`` of a store, telling `observer` about every change that succeeded through it, so every
-/// caller of every change is covered without each one remembering to notify.
+/// The ``StateChanges`` of a store, each made in one transaction with what it implies (``record``: its outbound
+/// event), and then announced to ``committed`` (the preview routes, the dev-server restarts, the outbox's wake-up),
+/// so every caller of every change is covered without each one remembering to notify.
 public struct ObservedChanges: StateChanges {
-    let base: any StateChanges
-    let observer: @Sendable (StoreChange) async -> Void
+    let store: any GatewayStore
+    let record: @Sendable (StoreChange, any GatewayStore) async throws -> Void
+    let committed: @Sendable (StoreChange) -> Void
 
-    /// Wraps `base`; `observer` runs after each successful change, on the caller's task, which awaits it:
-    /// it should record or hand off, never wait on the network.
-    public init(_ base: any StateChanges, observer: @escaping @Sendable (StoreChange) async -> Void) {
-        self.base = base
-        self.observer = observer
+    /// - Parameters:
+    ///   - store: Where the changes are made.
+    ///   - record: Runs inside each change's transaction, after the change; what it writes commits with the change,
+    ///     and when it throws neither is kept.
+    ///   - committed: Runs after the commit, on the caller's task: it should hand off, never wait.
+    public init(
+        _ store: any GatewayStore,
+        record: @escaping @Sendable (StoreChange, any GatewayStore) async throws -> Void = { _, _ in },
+        committed: @escaping @Sendable (StoreChange) -> Void
+    ) {
+        self.store = store
+        self.record = record
+        self.committed = committed
+    }
+
+    /// Makes `change` in one transaction with what it implies; announces it once committed.
+    /// - Parameter change: The change, or nil when the compare-and-set found nothing to change.
+    func observe<T: Sendable>(
+        _ change: @escaping @Sendable (any GatewayStore) async throws -> (T, StoreChange?)
+    ) async throws -> T {
+        let (result, made) = try await self.store.withTransaction { store in
+            let (result, made) = try await change(store)
+            if let made { try await self.record(made, store) }
+            return (result, made)
+        }
+        if let made { self.committed(made) }
+        return result
     }
 
     public func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
-        let outcome = try await self.base.reserveContainer(reservation, at: now)
-        if outcome.inserted { await self.observer(.container(outcome.record, from: nil)) }
-        return outcome
+        try await self.observe { store in
+            let outcome = try await store.reserveContainer(reservation, at: now)
+            return (outcome, outcome.inserted ? .container(outcome.record, from: nil) : nil)
+        }
     }
 
     public func transitionContainer(
         _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date
     ) async throws -> ContainerRecord? {
-        let record = try await self.base.transitionContainer(project, from: from, to: to, at: now)
-        if let record { await self.observer(.container(record, from: from)) }
-        return record
+        try await self.observe { store in
+            let record = try await store.transitionContainer(project, from: from, to: to, at: now)
+            return (record, record.map { .container($0, from: from) })
+        }
     }
 
     public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
-        let record = try await self.base.recordServiceUUID(uuid, for: project)
-        if let record { await self.observer(.container(record, from: record.state)) }
-        return record
+        try await self.observe { store in
+            let record = try await store.recordServiceUUID(uuid, for: project)
+            return (record, record.map { .container($0, from: $0.state) })
+        }
     }
 
     public func insertDevServer(_ record: DevServerRecord) async throws {
-        try await self.base.insertDevServer(record)
-        await self.observer(.devServer(record, from: nil))
+        try await self.observe { store in
+            try await store.insertDevServer(record)
+            return ((), .devServer(record, from: nil))
+        }
     }
 
     public func transitionDevServer(
         _ id: DevServerID, project: ProjectID, from: DevServerState, to: DevServerState, failureReason: String?, at now: Date
     ) async throws -> DevServerRecord? {
-        let record = try await self.base.transitionDevServer(id, project: project, from: from, to: to, failureReason: failureReason, at: now)
-        if let record { await self.observer(.devServer(record, from: from)) }
-        return record
+        try await self.observe { store in
+            let record = try await store.transitionDevServer(id, project: project, from: from, to: to, failureReason: failureReason, at: now)
+            return (record, record.map { .devServer($0, from: from) })
+        }
     }
 
     public func relaunchDevServer(
         _ id: DevServerID, project: ProjectID, from: DevServerState, previousPID: Int?, pid: Int, at now: Date
     ) async throws -> DevServerRecord? {
-        let record = try await self.base.relaunchDevServer(id, project: project, from: from, previousPID: previousPID, pid: pid, at: now)
-        if let record { await self.observer(.devServer(record, from: from)) }
-        return record
+        try await self.observe { store in
+            let record = try await store.relaunchDevServer(id, project: project, from: from, previousPID: previousPID, pid: pid, at: now)
+            return (record, record.map { .devServer($0, from: from) })
+        }
     }
 
     public func recordAutosave(_ attempt: AutosaveAttempt) async throws {
-        try await self.base.recordAutosave(attempt)
-        await self.observer(.autosave(attempt))
+        try await self.observe { store in
+            try await store.recordAutosave(attempt)
+            return ((), .autosave(attempt))
+        }
     }
 
     public func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool {
-        let finished = try await self.base.finishTurn(turn, outcome: outcome, at: now)
-        if finished { await self.observer(.chatTurn(turn, outcome)) }
-        return finished
+        try await self.observe { store in
+            let finished = try await store.finishTurn(turn, outcome: outcome, at: now)
+            return (finished, finished ? .chatTurn(turn, outcome) : nil)
+        }
     }
 }
