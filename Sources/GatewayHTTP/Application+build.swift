@@ -55,7 +55,8 @@ public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router
         store: store, openAPIDocument: try OpenAPIDocument.load(), readinessTimeout: http.readinessTimeout
     ).addRoutes(to: router)
     MetricsController<GatewayRequestContext>(
-        registry: metrics, cache: StoreGaugeCache(store: store, ttl: http.metricsStoreTTL, timeout: http.readinessTimeout)
+        registry: metrics, cache: StoreGaugeCache(store: store, ttl: http.metricsStoreTTL, timeout: http.readinessTimeout),
+        appliedTurns: { gateway.chatTurns.finishedCounts }
     ).addRoutes(to: router)
 
     // Authentication belongs to the routes, never to a comparison of path strings: every route of `api` runs the

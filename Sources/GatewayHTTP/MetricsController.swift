@@ -5,11 +5,14 @@ import NIOCore
 import Prometheus
 
 /// `GET /metrics`: the request metrics of ``MetricsMiddleware`` and, read from the store at most every few seconds
-/// (``StoreGaugeCache``), containers by state and live previews, in the Prometheus text format.
+/// (``StoreGaugeCache``), containers by state, live previews, pending work and the outbox's backlog, and the work this
+/// replica applied, in the Prometheus text format.
 struct MetricsController<Context: RequestContext> {
     /// The application's registry, which ``MetricsMiddleware`` records into.
     let registry: PrometheusCollectorRegistry
     let cache: StoreGaugeCache
+    /// Chat turns this replica finished, by outcome (`applied`, `failed`).
+    let appliedTurns: @Sendable () -> [String: Int]
 
     func addRoutes(to router: Router<Context>) {
         router.get("metrics") { _, context in try await self.scrape(context: context) }
@@ -20,6 +23,7 @@ struct MetricsController<Context: RequestContext> {
 
     func scrape(context: Context) async throws -> Response {
         var bytes = self.registry.emitToBuffer()
+        self.workCounters().emit(into: &bytes)
         if let gauges = await self.storeGauges(context: context) {
             gauges.emit(into: &bytes)
         }
@@ -28,6 +32,20 @@ struct MetricsController<Context: RequestContext> {
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes))
         )
+    }
+
+    /// The work this replica applied since it started, by kind and outcome.
+    func workCounters() -> PrometheusCollectorRegistry {
+        let counters = PrometheusCollectorRegistry()
+        let applied = MetricNameDescriptor(
+            namespace: "vibn", metricName: "work_applied", unitName: "total",
+            helpText: "Work this replica applied since it started, by kind and outcome."
+        )
+        for outcome in ["applied", "failed"] {
+            counters.makeCounter(descriptor: applied, labels: [("kind", "chat_turn"), ("outcome", outcome)])
+                .increment(by: Int64(self.appliedTurns()[outcome] ?? 0))
+        }
+        return counters
     }
 
     /// A registry of this scrape's store gauges, so none outlives the read; nil when the store does not answer.
@@ -46,6 +64,15 @@ struct MetricsController<Context: RequestContext> {
                 namespace: "vibn", metricName: "live_previews", unitName: "", helpText: "Live previews: starting or running dev servers on running containers."
             )
             gauges.makeGauge(descriptor: previews).set(Double(read.livePreviews))
+            let pending = MetricNameDescriptor(
+                namespace: "vibn", metricName: "work_pending", unitName: "",
+                helpText: "Work claimed and not yet applied, by every replica, by kind."
+            )
+            gauges.makeGauge(descriptor: pending, labels: [("kind", "chat_turn")]).set(Double(read.pendingTurns))
+            let outbox = MetricNameDescriptor(
+                namespace: "vibn", metricName: "outbox_pending", unitName: "", helpText: "Outbound events not yet delivered."
+            )
+            gauges.makeGauge(descriptor: outbox).set(Double(read.outboxPending))
             return gauges
         } catch {
             context.logger.warning("metrics left out the store gauges", metadata: ["error": "\(error)"])

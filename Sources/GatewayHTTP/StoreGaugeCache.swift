@@ -9,6 +9,10 @@ actor StoreGaugeCache {
     struct Gauges: Sendable {
         let containers: [ContainerState: Int]
         let livePreviews: Int
+        /// Chat turns claimed and not yet applied, by every replica.
+        let pendingTurns: Int
+        /// Outbound events not yet delivered.
+        let outboxPending: Int
     }
 
     let store: any GatewayStore
@@ -32,7 +36,10 @@ actor StoreGaugeCache {
             try await withDeadline(timeout) {
                 let states = try await store.containers(in: Set(ContainerState.allCases)).map(\.state)
                 let counts = Dictionary(states.map { ($0, 1) }, uniquingKeysWith: +)
-                return Gauges(containers: counts, livePreviews: try await store.livePreviews().count)
+                return Gauges(
+                    containers: counts, livePreviews: try await store.livePreviews().count,
+                    pendingTurns: try await store.pendingTurnCount(), outboxPending: try await store.pendingEventCount()
+                )
             }
         }
         self.inFlight = read

@@ -35,6 +35,12 @@ extension PostgresStore: OutboxStore {
         return events
     }
 
+    public func pendingEventCount() async throws -> Int {
+        let rows = try await self.query("SELECT count(*) FROM vibn_outbound_events WHERE delivered_at IS NULL", logger: self.logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+
     public func markEventDelivered(_ id: String, at now: Date) async throws {
         try await self.query(
             "UPDATE vibn_outbound_events SET delivered_at = \(now) WHERE id = \(id) AND delivered_at IS NULL",

@@ -30,7 +30,11 @@ struct MetricsTests {
             ),
             at: Date()
         )
-        try await app.test(gateway: app.unreachableCoolifyGateway(), configure: { $0.coolifyWebhookSecret = CoolifyWebhookTests.secret }) { client throws in
+        // A loaded machine may take longer than the usual 1 s to read the gauges; this test is about what they say.
+        try await app.test(gateway: app.unreachableCoolifyGateway(), configure: {
+            $0.coolifyWebhookSecret = CoolifyWebhookTests.secret
+            $0.readinessTimeout = .seconds(10)
+        }) { client throws in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             let container = "/v1/workspaces/acme/projects/\(Self.project)/container"
             #expect(try await client.execute(uri: container, method: .get).status == .unauthorized)
@@ -48,6 +52,10 @@ struct MetricsTests {
                 #"vibn_containers{state="provisioning"} 1.0"#,
                 #"vibn_containers{state="running"} 0.0"#,
                 "vibn_live_previews 0.0",
+                #"vibn_work_pending{kind="chat_turn"} 0.0"#,
+                "vibn_outbox_pending 0.0",
+                #"vibn_work_applied_total{kind="chat_turn",outcome="applied"} 0"#,
+                #"vibn_work_applied_total{kind="chat_turn",outcome="failed"} 0"#,
                 "# TYPE vibn_http_requests_total counter",
                 "# TYPE vibn_http_request_duration_seconds histogram",
             ] {

@@ -10,6 +10,9 @@ public protocol OutboxStore: Sendable {
     /// Due or not: the deliverer stops at the first one not yet due, so none overtakes an older one.
     func pendingEvents(createdAfter cutoff: Date, limit: Int) async throws -> [OutboundEvent]
 
+    /// How many events wait for delivery (given-up ones included, until they are purged).
+    func pendingEventCount() async throws -> Int
+
     /// Records that the receiver accepted the event.
     func markEventDelivered(_ id: String, at now: Date) async throws
 

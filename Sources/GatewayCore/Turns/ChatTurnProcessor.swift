@@ -23,6 +23,7 @@ public struct ChatTurnProcessor: Service {
     public let logger: Logger
     let scheduler: ProjectScheduler
     let backlog: TurnBacklog
+    let finished = FinishedTurns()
 
     public init(
         store: any StoreQueries, changes: any StateChanges, clock: any WallClock = SystemClock(), autosave: Autosave,
@@ -71,6 +72,9 @@ public struct ChatTurnProcessor: Service {
     /// Turns claimed by this replica and not yet finished.
     public var backlogCount: Int { self.backlog.count }
 
+    /// Turns this replica finished since it started, by outcome: `applied` or `failed`.
+    public var finishedCounts: [String: Int] { self.finished.counts }
+
     // MARK: Working them off
 
     /// Works off the turns of the scheduled projects, and every ``TurnSettings/scanInterval`` the pending turns in the
@@ -103,7 +107,9 @@ public struct ChatTurnProcessor: Service {
                 while !Task.isCancelled, let (turn, attempts) = try await self.store.takeNextTurn(project: project) {
                     let outcome = attempts > self.settings.maxAttempts ? .abandoned(attempts: attempts - 1) : await self.apply(turn)
                     guard let outcome else { return }
-                    _ = try await self.changes.finishTurn(turn, outcome: outcome, at: self.clock.now)
+                    if try await self.changes.finishTurn(turn, outcome: outcome, at: self.clock.now) {
+                        self.finished.count(outcome)
+                    }
                     self.backlog.release(turn)
                 }
             }

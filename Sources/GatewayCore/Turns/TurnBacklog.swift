@@ -49,3 +49,14 @@ final class TurnBacklog: Sendable {
     /// How many claimed turns wait.
     var count: Int { self.keys.withLock { $0.count } }
 }
+
+/// How many turns this replica finished, by outcome (`applied`, `failed`).
+final class FinishedTurns: Sendable {
+    private let byOutcome = Mutex<[String: Int]>([:])
+
+    func count(_ outcome: ChatTurnOutcome) {
+        self.byOutcome.withLock { $0[outcome == .applied ? "applied" : "failed", default: 0] += 1 }
+    }
+
+    var counts: [String: Int] { self.byOutcome.withLock { $0 } }
+}
