@@ -10,6 +10,13 @@ struct GatewayProcess: Sendable {
     let origin: URL
     /// Everything the gateway wrote to standard output and standard error.
     let log: ProcessLog
+    /// The gateway's process id (0 until it runs).
+    var pid: pid_t = 0
+
+    /// Ends the gateway at once with SIGKILL, as a crash or `kill -9` would: nothing of it runs afterwards.
+    func killHard() {
+        _ = kill(self.pid, SIGKILL)
+    }
 
     /// Starts `serve` in `directory` with exactly `environment` (plus PATH and HOME), waits for `/healthz`,
     /// runs `body`, then stops the gateway with SIGTERM (SIGKILL after 20 s) and waits for it.
@@ -24,14 +31,16 @@ struct GatewayProcess: Sendable {
         var variables = environment
         for name in ["PATH", "HOME"] { variables[name] = ProcessInfo.processInfo.environment[name] }
         variables["GATEWAY_PORT"] = String(port)
-        let gateway = GatewayProcess(origin: URL(string: "http://127.0.0.1:\(port)")!, log: ProcessLog())
+        var gateway = GatewayProcess(origin: URL(string: "http://127.0.0.1:\(port)")!, log: ProcessLog())
         // `env` execs the binary (same pid), so SIGTERM reaches the gateway itself.
         let outcome = try await Subprocess.run(
             .name("env"), arguments: ["--chdir=\(directory.path)", binary, "serve"],
             environment: .custom(Dictionary(uniqueKeysWithValues: variables.map { (Environment.Key(rawValue: $0.key)!, $0.value) })),
             input: .none, output: .sequence, error: .sequence
         ) { execution in
-            try await withThrowingTaskGroup(of: Void.self) { group -> Result<T, any Error> in
+            gateway.pid = execution.processIdentifier.value
+            let gateway = gateway
+            return try await withThrowingTaskGroup(of: Void.self) { group -> Result<T, any Error> in
                 group.addTask { try await gateway.log.drain(execution.standardOutput) }
                 group.addTask { try await gateway.log.drain(execution.standardError) }
                 let result: Result<T, any Error>
