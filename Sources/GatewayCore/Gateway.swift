@@ -49,7 +49,7 @@ public struct Gateway: Sendable {
         )
         let (store, clock, shell) = (ports.store, ports.clock, ports.shell)
         let directory = ProjectDirectory(store: store, clock: clock)
-        let autosave = Autosave(store: store, changes: changes, shell: shell, clock: clock)
+        let autosave = Autosave(store: store, changes: changes, shell: shell, clock: clock, replicaID: settings.turns.replicaID)
         let exec = ExecService(directory: directory, changes: changes, shell: shell)
         let lifecycle = ports.orchestrator.map { orchestrator in
             ContainerLifecycle(
@@ -67,7 +67,8 @@ public struct Gateway: Sendable {
         self.devServerQueue = devServerQueue
         self.webhookQueue = webhookQueue
         self.devServers = DevServers(
-            exec: exec, store: store, changes: changes, clock: clock, routing: settings.previewRouting, queue: devServerQueue
+            exec: exec, store: store, changes: changes, clock: clock, routing: settings.previewRouting, queue: devServerQueue,
+            replicaID: settings.turns.replicaID
         )
         self.chatTurns = ChatTurnProcessor(
             store: store, changes: changes, clock: clock, autosave: autosave, lifecycle: lifecycle, settings: settings.turns,

@@ -1,7 +1,8 @@
 extension Migrations {
     /// Chat turns become the queue: a claimed turn stays pending (`applied_at` null) until its work is done, with
-    /// what the work needs (the slug), how often it was tried and how it ended; a project is worked on by one replica
-    /// at a time under a lease. Turns claimed before this version were applied (or dropped) already: they count as done.
+    /// what the work needs (the slug), how often it was tried and how it ended. A project's turns, autosaves and
+    /// dev-server starts are each done by one replica at a time under a lease (one per project and purpose). Turns
+    /// claimed before this version were applied (or dropped) already: they count as done.
     static let durableTurns = Migration(
         version: 6,
         name: "chat turns pending until applied; project leases",
@@ -15,7 +16,8 @@ extension Migrations {
             "CREATE INDEX IF NOT EXISTS vibn_chat_turns_pending_idx ON vibn_chat_turns (project_id, received_at, seq) WHERE applied_at IS NULL",
             """
             CREATE TABLE IF NOT EXISTS vibn_project_leases (
-              project_id TEXT PRIMARY KEY, owner TEXT NOT NULL, lease_until TIMESTAMPTZ NOT NULL )
+              project_id TEXT NOT NULL, purpose TEXT NOT NULL, owner TEXT NOT NULL, lease_until TIMESTAMPTZ NOT NULL,
+              PRIMARY KEY (project_id, purpose) )
             """,
         ],
         sqlite: [
@@ -27,7 +29,8 @@ extension Migrations {
             "CREATE INDEX IF NOT EXISTS vibn_chat_turns_pending_idx ON vibn_chat_turns (project_id, received_at) WHERE applied_at IS NULL",
             """
             CREATE TABLE IF NOT EXISTS vibn_project_leases (
-              project_id TEXT PRIMARY KEY, owner TEXT NOT NULL, lease_until REAL NOT NULL )
+              project_id TEXT NOT NULL, purpose TEXT NOT NULL, owner TEXT NOT NULL, lease_until REAL NOT NULL,
+              PRIMARY KEY (project_id, purpose) )
             """,
         ]
     )

@@ -94,11 +94,12 @@ extension PostgresStore: ChatTurnStore, ProjectLeaseStore {
 
     // MARK: Project leases
 
-    public func acquireProjectLease(_ project: ProjectID, owner: String, until: Date, now: Date) async throws -> Bool {
+    public func acquireProjectLease(_ project: ProjectID, for purpose: LeasePurpose, owner: String, until: Date, now: Date) async throws -> Bool {
         let rows = try await self.query(
             """
-            INSERT INTO vibn_project_leases (project_id, owner, lease_until) VALUES (\(project.rawValue), \(owner), \(until))
-            ON CONFLICT (project_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+            INSERT INTO vibn_project_leases (project_id, purpose, owner, lease_until)
+            VALUES (\(project.rawValue), \(purpose.rawValue), \(owner), \(until))
+            ON CONFLICT (project_id, purpose) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
             WHERE vibn_project_leases.owner = excluded.owner OR vibn_project_leases.lease_until < \(now)
             RETURNING owner
             """,
@@ -108,9 +109,13 @@ extension PostgresStore: ChatTurnStore, ProjectLeaseStore {
         return false
     }
 
-    public func releaseProjectLease(_ project: ProjectID, owner: String) async throws {
+    public func releaseProjectLease(_ project: ProjectID, for purpose: LeasePurpose, owner: String) async throws {
         _ = try await self.query(
-            "DELETE FROM vibn_project_leases WHERE project_id = \(project.rawValue) AND owner = \(owner)", logger: self.logger
+            """
+            DELETE FROM vibn_project_leases
+            WHERE project_id = \(project.rawValue) AND purpose = \(purpose.rawValue) AND owner = \(owner)
+            """,
+            logger: self.logger
         )
     }
 }

@@ -87,22 +87,26 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
 
     // MARK: Project leases
 
-    public func acquireProjectLease(_ project: ProjectID, owner: String, until: Date, now: Date) async throws -> Bool {
+    public func acquireProjectLease(_ project: ProjectID, for purpose: LeasePurpose, owner: String, until: Date, now: Date) async throws -> Bool {
         let rows = try await self.run(
             """
-            INSERT INTO vibn_project_leases (project_id, owner, lease_until) VALUES (?1, ?2, ?3)
-            ON CONFLICT (project_id) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+            INSERT INTO vibn_project_leases (project_id, purpose, owner, lease_until) VALUES (?1, ?5, ?2, ?3)
+            ON CONFLICT (project_id, purpose) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
             WHERE vibn_project_leases.owner = excluded.owner OR vibn_project_leases.lease_until < ?4
             RETURNING owner
             """,
-            [.text(project.rawValue), .text(owner), .float(until.timeIntervalSince1970), .float(now.timeIntervalSince1970)]
+            [
+                .text(project.rawValue), .text(owner), .float(until.timeIntervalSince1970), .float(now.timeIntervalSince1970),
+                .text(purpose.rawValue),
+            ]
         )
         return !rows.isEmpty
     }
 
-    public func releaseProjectLease(_ project: ProjectID, owner: String) async throws {
+    public func releaseProjectLease(_ project: ProjectID, for purpose: LeasePurpose, owner: String) async throws {
         _ = try await self.run(
-            "DELETE FROM vibn_project_leases WHERE project_id = ? AND owner = ?", [.text(project.rawValue), .text(owner)]
+            "DELETE FROM vibn_project_leases WHERE project_id = ? AND purpose = ? AND owner = ?",
+            [.text(project.rawValue), .text(purpose.rawValue), .text(owner)]
         )
     }
 }

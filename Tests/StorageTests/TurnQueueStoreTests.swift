@@ -49,17 +49,17 @@ struct TurnQueueStoreTests {
         try await backend.withStore { store throws in
             let project = uniqueProject()
             let minute = self.now.addingTimeInterval(60)
-            #expect(try await store.acquireProjectLease(project, owner: "a", until: minute, now: self.now))
-            #expect(try await store.acquireProjectLease(project, owner: "b", until: minute, now: self.now) == false)
-            #expect(try await store.acquireProjectLease(project, owner: "a", until: minute.addingTimeInterval(60), now: self.now.addingTimeInterval(30)))
+            #expect(try await store.acquireProjectLease(project, for: .turns, owner: "a", until: minute, now: self.now))
+            #expect(try await store.acquireProjectLease(project, for: .turns, owner: "b", until: minute, now: self.now) == false)
+            #expect(try await store.acquireProjectLease(project, for: .turns, owner: "a", until: minute.addingTimeInterval(60), now: self.now.addingTimeInterval(30)))
             // Renewed: still held at +90 s; lapsed at +121 s.
-            #expect(try await store.acquireProjectLease(project, owner: "b", until: minute, now: self.now.addingTimeInterval(90)) == false)
-            #expect(try await store.acquireProjectLease(project, owner: "b", until: minute.addingTimeInterval(200), now: self.now.addingTimeInterval(121)))
+            #expect(try await store.acquireProjectLease(project, for: .turns, owner: "b", until: minute, now: self.now.addingTimeInterval(90)) == false)
+            #expect(try await store.acquireProjectLease(project, for: .turns, owner: "b", until: minute.addingTimeInterval(200), now: self.now.addingTimeInterval(121)))
             // Only the owner's release counts.
-            try await store.releaseProjectLease(project, owner: "a")
-            #expect(try await store.acquireProjectLease(project, owner: "a", until: minute, now: self.now.addingTimeInterval(122)) == false)
-            try await store.releaseProjectLease(project, owner: "b")
-            #expect(try await store.acquireProjectLease(project, owner: "a", until: minute, now: self.now.addingTimeInterval(122)))
+            try await store.releaseProjectLease(project, for: .turns, owner: "a")
+            #expect(try await store.acquireProjectLease(project, for: .turns, owner: "a", until: minute, now: self.now.addingTimeInterval(122)) == false)
+            try await store.releaseProjectLease(project, for: .turns, owner: "b")
+            #expect(try await store.acquireProjectLease(project, for: .turns, owner: "a", until: minute, now: self.now.addingTimeInterval(122)))
         }
     }
 
@@ -70,7 +70,7 @@ struct TurnQueueStoreTests {
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for owner in 0..<8 {
                     group.addTask {
-                        try await store.acquireProjectLease(project, owner: "r\(owner)", until: self.now.addingTimeInterval(60), now: self.now)
+                        try await store.acquireProjectLease(project, for: .turns, owner: "r\(owner)", until: self.now.addingTimeInterval(60), now: self.now)
                     }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }

@@ -39,14 +39,22 @@ public struct Autosave: Sendable {
     /// The shell into containers; nil when SSH is not configured.
     public let shell: (any ContainerShell)?
     public let clock: any WallClock
-    /// The saves running in this process, one per project at a time (shared by every caller of this autosave).
-    let inFlight = ProjectLocks()
+    /// One save of a project at a time, in this process and across replicas.
+    let exclusion: ProjectExclusion
 
-    public init(store: any StoreQueries, changes: any StateChanges, shell: (any ContainerShell)?, clock: any WallClock = SystemClock()) {
+    /// - Parameter replicaID: This replica's id in the autosave leases.
+    public init(
+        store: any StoreQueries, changes: any StateChanges, shell: (any ContainerShell)?, clock: any WallClock = SystemClock(),
+        replicaID: String
+    ) {
         self.store = store
         self.changes = changes
         self.shell = shell
         self.clock = clock
+        // Longer than a save may take (and a little more), so a lease never lapses under a running save.
+        self.exclusion = ProjectExclusion(
+            purpose: .autosave, store: store, owner: replicaID, leaseDuration: Self.timeout * 4, wait: Self.timeout * 2
+        )
     }
 
     var directory: ProjectDirectory { ProjectDirectory(store: self.store, clock: self.clock) }
@@ -65,11 +73,11 @@ public struct Autosave: Sendable {
     }
 
     /// Autosaves a container row: only a `running` one with a slug and a service, at most once per ``interval``
-    /// unless `force`. Saves of one project run one at a time (two concurrent pushes to one branch make one fail),
-    /// so a save that waited finds the other's push when it checks the throttle.
+    /// unless `force`. Saves of one project run one at a time, in this process and across replicas (two concurrent
+    /// pushes to one branch make one fail), so a save that waited finds the other's push when it checks the throttle.
     /// - Throws: ``GatewayError`` `ssh_not_configured`, `autosave_failed`, or whatever the shell reports.
     public func save(_ record: ContainerRecord, force: Bool) async throws -> AutosaveResult {
-        try await self.inFlight.withLock(record.projectID) { try await self.saveAlone(record, force: force) }
+        try await self.exclusion.run(record.projectID) { try await self.saveAlone(record, force: force) }
     }
 
     func saveAlone(_ record: ContainerRecord, force: Bool) async throws -> AutosaveResult {

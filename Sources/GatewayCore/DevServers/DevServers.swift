@@ -14,12 +14,13 @@ public struct DevServers: Sendable {
     public let routing: PreviewRouting
     /// Where started servers wait for their readiness probe.
     public let queue: DevServerQueue
-    /// The starts running in this process, one per project at a time.
-    let starting = ProjectLocks()
+    /// One start per project at a time, in this process and across replicas.
+    let starting: ProjectExclusion
 
+    /// - Parameter replicaID: This replica's id in the dev-server start leases.
     public init(
         exec: ExecService, store: any StoreQueries, changes: any StateChanges, clock: any WallClock = SystemClock(),
-        routing: PreviewRouting, queue: DevServerQueue
+        routing: PreviewRouting, queue: DevServerQueue, replicaID: String
     ) {
         self.exec = exec
         self.store = store
@@ -27,6 +28,9 @@ public struct DevServers: Sendable {
         self.clock = clock
         self.routing = routing
         self.queue = queue
+        self.starting = ProjectExclusion(
+            purpose: .devServerStart, store: store, owner: replicaID, leaseDuration: .seconds(120), wait: .seconds(60)
+        )
     }
 
     var directory: ProjectDirectory { ProjectDirectory(store: self.store, clock: self.clock) }
@@ -49,8 +53,8 @@ public struct DevServers: Sendable {
         }
         let container = try await self.container(workspace: workspace, project: project)
         let previewURL = try await self.previewURL(container, port: port)
-        // One start per project at a time in this process: two starts on one port must not both find it free.
-        return try await self.starting.withLock(project) {
+        // One start per project at a time, across replicas too: two starts on one port must not both find it free.
+        return try await self.starting.run(project) {
             try await self.launch(command: command, port: port, name: name, previewURL: previewURL, workspace: workspace, project: project)
         }
     }

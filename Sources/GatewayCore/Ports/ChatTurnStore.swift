@@ -26,13 +26,24 @@ public protocol ChatTurnStore: Sendable {
     func purgeTurns(receivedBefore cutoff: Date) async throws -> Int
 }
 
-/// Which replica works on a project: one at a time, under a lease it renews while it works and that lapses when
-/// it dies, so another replica (or the same one restarted) takes the work over.
-public protocol ProjectLeaseStore: Sendable {
-    /// Takes or renews the lease of `project` for `owner` until `until`, unless another owner's lease runs past `now`.
-    /// - Returns: Whether `owner` holds the lease now.
-    func acquireProjectLease(_ project: ProjectID, owner: String, until: Date, now: Date) async throws -> Bool
+/// What a project lease is for: each purpose is leased on its own.
+public enum LeasePurpose: String, Sendable, CaseIterable {
+    /// Working off the project's chat turns.
+    case turns
+    /// Pushing the project's autosave (two pushes to one branch at once make one fail).
+    case autosave
+    /// Starting a dev server (two starts on one port must not both find it free).
+    case devServerStart = "dev_server_start"
+}
 
-    /// Gives the lease of `project` up, if `owner` holds it.
-    func releaseProjectLease(_ project: ProjectID, owner: String) async throws
+/// Which replica works on a project: one at a time per purpose, under a lease it renews while it works and that
+/// lapses when it dies, so another replica (or the same one restarted) takes the work over.
+public protocol ProjectLeaseStore: Sendable {
+    /// Takes or renews the lease of `project` for `purpose` for `owner` until `until`, unless another owner's lease
+    /// runs past `now`.
+    /// - Returns: Whether `owner` holds the lease now.
+    func acquireProjectLease(_ project: ProjectID, for purpose: LeasePurpose, owner: String, until: Date, now: Date) async throws -> Bool
+
+    /// Gives the lease of `project` for `purpose` up, if `owner` holds it.
+    func releaseProjectLease(_ project: ProjectID, for purpose: LeasePurpose, owner: String) async throws
 }

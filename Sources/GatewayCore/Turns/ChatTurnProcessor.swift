@@ -113,7 +113,7 @@ public struct ChatTurnProcessor: Service {
                     self.backlog.release(turn)
                 }
             }
-            try await self.store.releaseProjectLease(project, owner: owner)
+            try await self.store.releaseProjectLease(project, for: .turns, owner: owner)
         } catch is CancellationError {
             return
         } catch {
@@ -133,7 +133,7 @@ public struct ChatTurnProcessor: Service {
     func renewLease(_ project: ProjectID) async throws -> Bool {
         let now = self.clock.now
         return try await self.store.acquireProjectLease(
-            project, owner: self.settings.replicaID, until: now.addingTimeInterval(self.settings.leaseDuration.timeInterval), now: now
+            project, for: .turns, owner: self.settings.replicaID, until: now.addingTimeInterval(self.settings.leaseDuration.timeInterval), now: now
         )
     }
 

@@ -7,8 +7,8 @@ public struct TurnSettings: Sendable {
     /// `VIBN_TURN_BACKLOG`'s default.
     public static let defaultBacklog = 10_000
 
-    /// Who this replica is in the project leases: stable across restarts, so a restarted replica takes its own
-    /// unfinished work back at once (others wait for the lease to lapse).
+    /// Who this replica is in the project leases (turns, autosaves, dev-server starts): stable across restarts, so a
+    /// restarted replica takes its own unfinished work back at once (others wait for the lease to lapse).
     public var replicaID: String
     /// How many projects' turns are worked on at once (each project's in order).
     public var concurrency: Int
