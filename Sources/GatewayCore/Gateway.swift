@@ -29,6 +29,8 @@ public struct Gateway: Sendable {
     public let idleSweeper: IdleSweeper?
     /// Probes and restarts dev servers; nil without SSH.
     public let devServerSupervisor: DevServerSupervisor?
+    /// Autosaves active running containers every 5 minutes; nil without SSH.
+    public let periodicAutosave: PeriodicAutosave?
 
     public init(ports: GatewayPorts, settings: GatewaySettings, logger: Logger) {
         self.ports = ports
@@ -49,14 +51,17 @@ public struct Gateway: Sendable {
         )
         let (store, clock, shell) = (ports.store, ports.clock, ports.shell)
         let directory = ProjectDirectory(store: store, clock: clock)
-        let autosave = Autosave(store: store, changes: changes, shell: shell, clock: clock, replicaID: settings.turns.replicaID)
-        let exec = ExecService(directory: directory, changes: changes, shell: shell)
+        let saving = Autosave(store: store, changes: changes, shell: shell, clock: clock, replicaID: settings.turns.replicaID)
         let lifecycle = ports.orchestrator.map { orchestrator in
             ContainerLifecycle(
                 store: store, changes: changes, orchestrator: orchestrator, renderer: ports.renderer, shell: shell,
-                settings: settings.lifecycle, clock: clock, saveWork: autosave.saveBeforeSuspend(logger: logger), logger: logger
+                settings: settings.lifecycle, clock: clock, saveWork: saving.saveBeforeSuspend(logger: logger), logger: logger
             )
         }
+        // Work on a suspended container (exec, files, a dev-server start, an asked-for autosave) resumes it first.
+        let waker = ContainerWaker(lifecycle: lifecycle, shell: shell, replicaID: settings.turns.replicaID)
+        let autosave = saving.waking(with: waker)
+        let exec = ExecService(directory: directory, changes: changes, shell: shell, waker: waker)
         let webhookQueue = WebhookQueue()
         let reconciler = lifecycle.map { Reconciler(lifecycle: $0, reachability: ServerReachability(), interval: settings.reconcileInterval) }
         self.changes = changes
@@ -86,6 +91,7 @@ public struct Gateway: Sendable {
         } else {
             (self.webhooks, self.idleSweeper) = (nil, nil)
         }
+        self.periodicAutosave = shell.map { _ in PeriodicAutosave(autosave: saving, interval: settings.autosaveInterval, logger: logger) }
         self.devServerSupervisor = shell.map { shell in
             DevServerSupervisor(
                 queue: devServerQueue, store: store, changes: changes, shell: shell, clock: clock,
@@ -102,6 +108,7 @@ public struct Gateway: Sendable {
         if let webhooks = self.webhooks { services.append(webhooks) }
         services.append(self.chatTurns)
         if let idleSweeper = self.idleSweeper { services.append(idleSweeper) }
+        if let periodicAutosave = self.periodicAutosave { services.append(periodicAutosave) }
         if let supervisor = self.devServerSupervisor { services.append(supervisor) }
         return services
     }

@@ -58,6 +58,8 @@ public struct GatewaySettings: Sendable {
     public var devServerProbeInterval: Duration
     /// How chat turns are taken in and worked off.
     public var turns: TurnSettings
+    /// How often running containers active since their last push are autosaved.
+    public var autosaveInterval: Duration
 
     public init(
         lifecycle: LifecycleSettings,
@@ -69,7 +71,8 @@ public struct GatewaySettings: Sendable {
         reconcileInterval: Duration = .seconds(10),
         devServerReadinessLimit: Duration = .seconds(300),
         devServerProbeInterval: Duration = .seconds(1),
-        turns: TurnSettings = TurnSettings()
+        turns: TurnSettings = TurnSettings(),
+        autosaveInterval: Duration = .seconds(Int64(Autosave.interval))
     ) {
         self.lifecycle = lifecycle
         self.previewRouting = previewRouting
@@ -81,5 +84,6 @@ public struct GatewaySettings: Sendable {
         self.devServerReadinessLimit = devServerReadinessLimit
         self.devServerProbeInterval = devServerProbeInterval
         self.turns = turns
+        self.autosaveInterval = autosaveInterval
     }
 }

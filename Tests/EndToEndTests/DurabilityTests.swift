@@ -8,7 +8,7 @@ struct DurabilityTests {
     static let projects = 30
 
     @Test(
-        "turns accepted before a kill -9 are all applied after the restart, each project's service created once",
+        "turns accepted before a kill -9 are all applied after the restart, no project's service created twice",
         .timeLimit(.minutes(5)),
         arguments: GatewayStoreBackend.allCases
     )
@@ -45,7 +45,8 @@ struct DurabilityTests {
                     try await eventually("every accepted turn applied", within: .seconds(120)) {
                         try await Self.pendingTurns(client) == 0
                     }
-                    // The project whose create the kill interrupted has its row; every other one its service.
+                    // The project whose create the kill interrupted has its row (the reconciler adopts its service, or
+                    // fails it for a retry, after the provisioning grace); every other one has its service.
                     var withService = 0
                     for index in 0..<Self.projects {
                         let status = try await client.send("GET", "/v1/workspaces/acme/projects/p\(index)/container").json()
@@ -53,7 +54,9 @@ struct DurabilityTests {
                         if status["serviceUuid"] is String { withService += 1 }
                     }
                     #expect(withService >= Self.projects - 1)
-                    #expect(await coolify.count("POST", "/services") == Self.projects)
+                    // Never a second create for a project: at most one per project, the interrupted one perhaps none yet.
+                    let creates = await coolify.count("POST", "/services")
+                    #expect((Self.projects - 1...Self.projects).contains(creates), "\(creates) creates")
                 }
             }
         }

@@ -28,12 +28,13 @@ extension Gateway {
 }
 
 extension GatewaySettings {
-    /// Settings for tests: the given quota, periodic work (reconciler, idle sweep) an hour apart, so it never runs
+    /// Settings for tests: the given quota, periodic work (reconciler, idle sweep, autosave) an hour apart, so it never runs
     /// unless a test runs it, and pending chat turns scanned for every 500 ms.
     public static func testing(quota: Int = 100, sshConfigured: Bool = true, coolifyServerUUID: String? = nil) -> GatewaySettings {
         GatewaySettings(
             lifecycle: LifecycleSettings(quotaPerWorkspace: quota, sshConfigured: sshConfigured), coolifyServerUUID: coolifyServerUUID,
-            sweepInterval: .seconds(3600), reconcileInterval: .seconds(3600), turns: TurnSettings(scanInterval: .milliseconds(500))
+            sweepInterval: .seconds(3600), reconcileInterval: .seconds(3600), turns: TurnSettings(scanInterval: .milliseconds(500)),
+            autosaveInterval: .seconds(3600)
         )
     }
 }

@@ -41,6 +41,8 @@ public struct Autosave: Sendable {
     public let clock: any WallClock
     /// One save of a project at a time, in this process and across replicas.
     let exclusion: ProjectExclusion
+    /// Resumes a suspended container before an asked-for save; nil: a suspended container is not saved.
+    public private(set) var waker: ContainerWaker?
 
     /// - Parameter replicaID: This replica's id in the autosave leases.
     public init(
@@ -59,16 +61,26 @@ public struct Autosave: Sendable {
 
     var directory: ProjectDirectory { ProjectDirectory(store: self.store, clock: self.clock) }
 
+    /// This autosave, resuming a suspended container with `waker` before a save asked for by project
+    /// (``save(workspace:project:force:)``); it shares the one-save-at-a-time exclusion.
+    public func waking(with waker: ContainerWaker) -> Autosave {
+        var waking = self
+        waking.waker = waker
+        return waking
+    }
+
     // MARK: Saving
 
-    /// Autosaves the container of `project`, which must belong to `workspace`.
+    /// Autosaves the container of `project`, which must belong to `workspace` (resumed first when it is suspended and
+    /// this autosave has a waker).
     /// - Throws: ``GatewayError`` `ssh_not_configured`, `project_not_found`, `no_container`, `autosave_failed`
     ///   (recorded, with git's output), or whatever the shell reports.
     public func save(workspace: WorkspaceSlug, project: ProjectID, force: Bool) async throws -> AutosaveResult {
         guard self.shell != nil else { throw GatewayError.sshNotConfigured }
-        guard let record = try await self.directory.container(workspace: workspace, project: project) else {
+        guard let found = try await self.directory.container(workspace: workspace, project: project) else {
             throw GatewayError.noContainer(project)
         }
+        let record = try await self.waker?.awake(found) ?? found
         return try await self.save(record, force: force)
     }
 

@@ -2,6 +2,8 @@
 extension GatewayError.Code {
     /// A chat turn's work failed for a reason without a code of its own, or kept failing until it was given up.
     public static let chatTurnFailed = Self("chat_turn_failed")
+    /// A resumed container did not answer within the wait.
+    public static let containerStarting = Self("container_starting")
     /// Another replica kept working on the project longer than a caller waits.
     public static let projectBusy = Self("project_busy")
     /// The replica has as many chat turns waiting as it may; the turn was not accepted.

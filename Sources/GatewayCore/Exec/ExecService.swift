@@ -1,18 +1,22 @@
 import Foundation
 
-/// Runs commands in a project's dev container: tenant check, then exec, then the exec's proof of life
-/// recorded in the store (activity, and `provisioning`/`suspended` promoted to `running`, as the seed's `touchActivity`).
+/// Runs commands in a project's dev container: tenant check, a suspended container resumed first (``ContainerWaker``),
+/// then exec, then the exec's proof of life recorded in the store (activity, and `provisioning`/`suspended` promoted to
+/// `running`, as the seed's `touchActivity`).
 public struct ExecService: Sendable {
     public let directory: ProjectDirectory
     /// Where an exec's proof of life promotes the container (observed).
     public let changes: any StateChanges
     /// The shell into containers; nil when SSH is not configured.
     public let shell: (any ContainerShell)?
+    /// Resumes a suspended container before work on it; nil: a suspended container is not resumed.
+    public let waker: ContainerWaker?
 
-    public init(directory: ProjectDirectory, changes: any StateChanges, shell: (any ContainerShell)?) {
+    public init(directory: ProjectDirectory, changes: any StateChanges, shell: (any ContainerShell)?, waker: ContainerWaker? = nil) {
         self.directory = directory
         self.changes = changes
         self.shell = shell
+        self.waker = waker
     }
 
     /// Runs `request` in the container of `project`, which must belong to `workspace`.
@@ -21,9 +25,11 @@ public struct ExecService: Sendable {
     public func exec(_ request: ExecRequest, workspace: WorkspaceSlug, project: ProjectID) async throws -> ExecResult {
         try request.validate()
         guard let shell = self.shell else { throw GatewayError.sshNotConfigured }
-        guard let record = try await self.directory.container(workspace: workspace, project: project),
-              let service = record.serviceUUID
-        else { throw GatewayError.noContainer(project) }
+        guard let found = try await self.directory.container(workspace: workspace, project: project), found.serviceUUID != nil else {
+            throw GatewayError.noContainer(project)
+        }
+        let record = try await self.waker?.awake(found) ?? found
+        guard let service = record.serviceUUID else { throw GatewayError.noContainer(project) }
         let result = try await shell.exec(request, in: service)
         try await self.recordProofOfLife(record)
         return result

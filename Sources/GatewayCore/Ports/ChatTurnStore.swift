@@ -34,6 +34,8 @@ public enum LeasePurpose: String, Sendable, CaseIterable {
     case autosave
     /// Starting a dev server (two starts on one port must not both find it free).
     case devServerStart = "dev_server_start"
+    /// Resuming a suspended container for work on it (one Coolify start however many callers).
+    case resume
 }
 
 /// Which replica works on a project: one at a time per purpose, under a lease it renews while it works and that

@@ -32,6 +32,8 @@ public enum LeaderLock: Sendable, CaseIterable {
     case idleSweep
     /// Delivering the outbound events.
     case outbox
+    /// The periodic autosave of running containers.
+    case autosave
 
     /// A stable 64-bit key (PostgreSQL advisory lock id): "vibn" followed by four letters of the job.
     public var key: Int64 {
@@ -39,6 +41,7 @@ public enum LeaderLock: Sendable, CaseIterable {
         case .reconciler: 0x7669_626e_7265_636f  // "vibnreco"
         case .idleSweep: 0x7669_626e_6964_6c65  // "vibnidle"
         case .outbox: 0x7669_626e_6f75_7462  // "vibnoutb"
+        case .autosave: 0x7669_626e_6175_746f  // "vibnauto"
         }
     }
 }
