@@ -17,7 +17,6 @@ public struct Gateway: Sendable {
     public let exec: ExecService
     public let autosave: Autosave
     public let devServers: DevServers
-    public let webhookQueue: WebhookQueue
     public let devServerQueue: DevServerQueue
     /// Takes chat turns in and works them off (the store is their queue).
     public let chatTurns: ChatTurnProcessor
@@ -62,7 +61,6 @@ public struct Gateway: Sendable {
         let waker = ContainerWaker(lifecycle: lifecycle, shell: shell, replicaID: settings.turns.replicaID)
         let autosave = saving.waking(with: waker)
         let exec = ExecService(directory: directory, changes: changes, shell: shell, waker: waker)
-        let webhookQueue = WebhookQueue()
         let reconciler = lifecycle.map { Reconciler(lifecycle: $0, reachability: ServerReachability(), interval: settings.reconcileInterval) }
         self.changes = changes
         self.directory = directory
@@ -70,7 +68,6 @@ public struct Gateway: Sendable {
         self.exec = exec
         self.lifecycle = lifecycle
         self.devServerQueue = devServerQueue
-        self.webhookQueue = webhookQueue
         self.devServers = DevServers(
             exec: exec, store: store, changes: changes, clock: clock, routing: settings.previewRouting, queue: devServerQueue,
             replicaID: settings.turns.replicaID
@@ -82,7 +79,7 @@ public struct Gateway: Sendable {
         self.reconciler = reconciler
         if let lifecycle, let reconciler {
             self.webhooks = WebhookProcessor(
-                queue: webhookQueue, lifecycle: lifecycle, reconciler: reconciler, serverUUID: settings.coolifyServerUUID, logger: logger
+                lifecycle: lifecycle, reconciler: reconciler, serverUUID: settings.coolifyServerUUID, logger: logger
             )
             self.idleSweeper = IdleSweeper(
                 lifecycle: lifecycle, idleMinutes: settings.idleMinutes, turnHoldMinutes: settings.turnHoldMinutes,

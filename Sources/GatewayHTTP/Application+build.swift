@@ -73,9 +73,8 @@ public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router
     IdleSweepController(sweeper: gateway.idleSweeper).addRoutes(to: api)
 
     // Webhooks are accepted only when something applies them: without Coolify the route answers 404.
-    CoolifyWebhookController(
-        secret: gateway.webhooks == nil ? nil : http.coolifyWebhookSecret, queue: gateway.webhookQueue, clock: gateway.ports.clock
-    ).addRoutes(to: selfAuthenticated)
+    CoolifyWebhookController(secret: http.coolifyWebhookSecret, webhooks: gateway.webhooks, clock: gateway.ports.clock)
+        .addRoutes(to: selfAuthenticated)
     ChatTurnController(
         directory: gateway.directory, lifecycleConfigured: gateway.lifecycle != nil, processor: gateway.chatTurns,
         auth: .init(token: http.apiToken, signer: http.chatTurnSigner)

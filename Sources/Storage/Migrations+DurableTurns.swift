@@ -1,11 +1,12 @@
 extension Migrations {
     /// Chat turns become the queue: a claimed turn stays pending (`applied_at` null) until its work is done, with
-    /// what the work needs (the slug), how often it was tried and how it ended. A project's turns, autosaves and
+    /// what the work needs (the slug), how often it was tried and how it ended; Coolify webhook deliveries likewise
+    /// stay pending, with their event, until applied. A project's turns, autosaves and
     /// dev-server starts are each done by one replica at a time under a lease (one per project and purpose). Turns
     /// claimed before this version were applied (or dropped) already: they count as done.
     static let durableTurns = Migration(
         version: 6,
-        name: "chat turns pending until applied; project leases",
+        name: "chat turns and webhook deliveries pending until applied; project leases",
         postgres: [
             "ALTER TABLE vibn_chat_turns ADD COLUMN IF NOT EXISTS project_slug TEXT",
             "ALTER TABLE vibn_chat_turns ADD COLUMN IF NOT EXISTS applied_at TIMESTAMPTZ",
@@ -19,6 +20,10 @@ extension Migrations {
               project_id TEXT NOT NULL, purpose TEXT NOT NULL, owner TEXT NOT NULL, lease_until TIMESTAMPTZ NOT NULL,
               PRIMARY KEY (project_id, purpose) )
             """,
+            "ALTER TABLE vibn_webhook_deliveries ADD COLUMN IF NOT EXISTS event TEXT",
+            "ALTER TABLE vibn_webhook_deliveries ADD COLUMN IF NOT EXISTS received_at TIMESTAMPTZ",
+            "ALTER TABLE vibn_webhook_deliveries ADD COLUMN IF NOT EXISTS applied_at TIMESTAMPTZ",
+            "UPDATE vibn_webhook_deliveries SET applied_at = now() WHERE applied_at IS NULL",
         ],
         sqlite: [
             "ALTER TABLE vibn_chat_turns ADD COLUMN project_slug TEXT",
@@ -32,6 +37,10 @@ extension Migrations {
               project_id TEXT NOT NULL, purpose TEXT NOT NULL, owner TEXT NOT NULL, lease_until REAL NOT NULL,
               PRIMARY KEY (project_id, purpose) )
             """,
+            "ALTER TABLE vibn_webhook_deliveries ADD COLUMN event TEXT",
+            "ALTER TABLE vibn_webhook_deliveries ADD COLUMN received_at REAL",
+            "ALTER TABLE vibn_webhook_deliveries ADD COLUMN applied_at REAL",
+            "UPDATE vibn_webhook_deliveries SET applied_at = \(Migrations.sqliteNow) WHERE applied_at IS NULL",
         ]
     )
 }

@@ -30,18 +30,44 @@ extension PostgresStore: LifecycleStore {
         ).first
     }
 
-    public func claimDelivery(digest: String, at now: Date, ttl: Duration) async throws -> Bool {
-        try await self.query("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= \(now)", logger: self.logger)
+    public func claimDelivery(_ delivery: WebhookDelivery, ttl: Duration) async throws -> Bool {
+        let now = delivery.receivedAt
+        try await self.query(
+            "DELETE FROM vibn_webhook_deliveries WHERE expires_at <= \(now) AND applied_at IS NOT NULL", logger: self.logger
+        )
         let expires = now.addingTimeInterval(Double(ttl.components.seconds))
         let rows = try await self.query(
             """
-            INSERT INTO vibn_webhook_deliveries (digest, expires_at) VALUES (\(digest), \(expires))
+            INSERT INTO vibn_webhook_deliveries (digest, expires_at, event, received_at)
+            VALUES (\(delivery.digest), \(expires), \(try WebhookDeliveryRow.encode(delivery.event)), \(now))
             ON CONFLICT (digest) DO NOTHING RETURNING digest
             """,
             logger: self.logger
         )
         for try await _ in rows.decode(String.self) { return true }
         return false
+    }
+
+    public func pendingDeliveries(limit: Int) async throws -> [WebhookDelivery] {
+        let rows = try await self.query(
+            """
+            SELECT digest, event, received_at FROM vibn_webhook_deliveries WHERE applied_at IS NULL
+            ORDER BY received_at, digest LIMIT \(limit)
+            """,
+            logger: self.logger
+        )
+        var deliveries: [WebhookDelivery] = []
+        for try await (digest, event, receivedAt) in rows.decode((String, String?, Date?).self) {
+            deliveries.append(WebhookDeliveryRow.delivery(digest: digest, event: event, receivedAt: receivedAt))
+        }
+        return deliveries
+    }
+
+    public func finishDelivery(digest: String, at now: Date) async throws {
+        try await self.query(
+            "UPDATE vibn_webhook_deliveries SET applied_at = \(now) WHERE digest = \(digest) AND applied_at IS NULL",
+            logger: self.logger
+        )
     }
 
     public func recordDeployment(_ deployment: CoolifyDeployment) async throws {

@@ -25,14 +25,40 @@ extension SQLiteStore: LifecycleStore {
         return try rows.first.map(Self.record)
     }
 
-    public func claimDelivery(digest: String, at now: Date, ttl: Duration) async throws -> Bool {
-        let stamp = now.timeIntervalSince1970
-        _ = try await self.run("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= ?", [.float(stamp)])
+    public func claimDelivery(_ delivery: WebhookDelivery, ttl: Duration) async throws -> Bool {
+        let stamp = delivery.receivedAt.timeIntervalSince1970
+        _ = try await self.run("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= ? AND applied_at IS NOT NULL", [.float(stamp)])
         let rows = try await self.run(
-            "INSERT INTO vibn_webhook_deliveries (digest, expires_at) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING RETURNING digest",
-            [.text(digest), .float(stamp + Double(ttl.components.seconds))]
+            """
+            INSERT INTO vibn_webhook_deliveries (digest, expires_at, event, received_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (digest) DO NOTHING RETURNING digest
+            """,
+            [
+                .text(delivery.digest), .float(stamp + Double(ttl.components.seconds)),
+                .text(try WebhookDeliveryRow.encode(delivery.event)), .float(stamp),
+            ]
         )
         return !rows.isEmpty
+    }
+
+    public func pendingDeliveries(limit: Int) async throws -> [WebhookDelivery] {
+        let rows = try await self.run(
+            "SELECT digest, event, received_at FROM vibn_webhook_deliveries WHERE applied_at IS NULL ORDER BY received_at, rowid LIMIT ?",
+            [.integer(limit)]
+        )
+        return rows.map { row in
+            WebhookDeliveryRow.delivery(
+                digest: row.column("digest")?.string ?? "", event: row.column("event")?.string,
+                receivedAt: row.column("received_at")?.double.map(Date.init(timeIntervalSince1970:))
+            )
+        }
+    }
+
+    public func finishDelivery(digest: String, at now: Date) async throws {
+        _ = try await self.run(
+            "UPDATE vibn_webhook_deliveries SET applied_at = ? WHERE digest = ? AND applied_at IS NULL",
+            [.float(now.timeIntervalSince1970), .text(digest)]
+        )
     }
 
     public func recordDeployment(_ deployment: CoolifyDeployment) async throws {

@@ -12,7 +12,7 @@ import Testing
 
 /// Chat turns with the store as their queue: what is accepted is applied, also by the next replica; an overloaded
 /// replica refuses before it claims; a turn whose work fails is reported to the chat backend.
-@Suite("Durable chat turns")
+@Suite("Durable work: chat turns and webhooks")
 struct DurableTurnTests {
     static let acme = WorkspaceSlug(trusted: "acme")
 
@@ -81,6 +81,25 @@ struct DurableTurnTests {
                 #expect(data["projectId"] as? String == "proj_1")
                 #expect((data["message"] as? String)?.isEmpty == false)
                 #expect(await standIn.count("POST", "/services") == 0)
+            }
+        }
+    }
+
+    @Test("a Coolify webhook a replica accepted and never applied (it died) is applied by the next one")
+    func webhookPickedUpAfterAStop() async throws {
+        try await CoolifyStandIn.withRunning { standIn in
+            let app = try await TestApp.make()
+            let gateway = app.coolifyGateway(standIn)
+            let project = ProjectID(trusted: "proj_1")
+            let uuid = try #require(try await gateway.lifecycle?.ensure(
+                EnsureRequest(workspace: Self.acme, project: project, slug: ProjectSlug(trusted: "app"))
+            ).serviceUuid)
+            // Recorded as the route records it, by a replica that stopped before applying it.
+            let unreachable = WebhookDelivery(digest: "down-\(uuid)", event: .serverUnreachable(serverUUID: standIn.serverUUID), receivedAt: Date())
+            #expect(try await app.store.claimDelivery(unreachable, ttl: .seconds(3600)))
+            try await app.test(gateway: gateway) { _ in
+                try await CoolifyWebhookTests.waitFor { try await app.store.pendingDeliveries(limit: 10).isEmpty }
+                #expect(try await app.store.diagnostics(project).coolifyStatus == "server:unreachable")
             }
         }
     }

@@ -29,13 +29,21 @@ struct LifecycleStoreTests {
         }
     }
 
-    @Test("a delivery digest is claimed once within its TTL, and again after it expired", arguments: StoreBackend.allCases)
+    @Test("a delivery is pending with its event until finished; its digest is claimed once within its TTL, again after it expired and was applied", arguments: StoreBackend.allCases)
     func claimDelivery(backend: StoreBackend) async throws {
         try await LifecycleFixture.withIsolatedStore(backend) { store throws in
             let digest = UUID().uuidString
-            #expect(try await store.claimDelivery(digest: digest, at: self.now, ttl: .seconds(60)))
-            #expect(try await !store.claimDelivery(digest: digest, at: self.now.addingTimeInterval(59), ttl: .seconds(60)))
-            #expect(try await store.claimDelivery(digest: digest, at: self.now.addingTimeInterval(61), ttl: .seconds(60)))
+            func delivery(at offset: TimeInterval) -> WebhookDelivery {
+                WebhookDelivery(digest: digest, event: .serverUnreachable(serverUUID: "srv1"), receivedAt: self.now.addingTimeInterval(offset))
+            }
+            #expect(try await store.claimDelivery(delivery(at: 0), ttl: .seconds(60)))
+            #expect(try await !store.claimDelivery(delivery(at: 59), ttl: .seconds(60)))
+            #expect(try await store.pendingDeliveries(limit: 10) == [delivery(at: 0)])
+            // Expired but never applied: still pending, still a replay.
+            #expect(try await !store.claimDelivery(delivery(at: 61), ttl: .seconds(60)))
+            try await store.finishDelivery(digest: digest, at: self.now.addingTimeInterval(62))
+            #expect(try await store.pendingDeliveries(limit: 10).isEmpty)
+            #expect(try await store.claimDelivery(delivery(at: 63), ttl: .seconds(60)))
         }
     }
 

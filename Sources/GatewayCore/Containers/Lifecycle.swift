@@ -172,8 +172,11 @@ public struct ContainerLifecycle: Sendable {
     func awaitService(_ record: ContainerRecord) async throws -> ContainerRecord {
         var latest = record
         let deadline = ContinuousClock.now + self.settings.concurrentEnsureWait
+        // From 25 ms, doubling to 400 ms: many waiters must not crowd out the store the creator records into.
+        var pause = Duration.milliseconds(25)
         while latest.serviceUUID == nil, latest.state == .provisioning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(25))
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(400))
             latest = try await self.current(latest)
         }
         return latest

@@ -1,6 +1,6 @@
 /// A Coolify webhook notification, reduced to what the gateway acts on (the `Coolify` target reads it from the
 /// webhook body). Anything unrecognised (unknown event, missing fields, not JSON at all) is ``other(event:)``.
-public enum CoolifyEvent: Sendable, Equatable {
+public enum CoolifyEvent: Sendable, Equatable, Codable {
     /// `container_stopped`: a container stopped unexpectedly.
     case containerStopped(container: String, serverUUID: String?)
     /// `container_restarted`: a container was restarted automatically.

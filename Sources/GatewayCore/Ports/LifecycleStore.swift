@@ -11,10 +11,16 @@ public protocol LifecycleStore: Store {
     /// The container row whose Coolify service is `uuid`, if any.
     func container(service uuid: ServiceUUID) async throws -> ContainerRecord?
 
-    /// Records a webhook delivery by the digest of its body, unless one with the same digest arrived within `ttl`.
-    /// Expired digests are purged on the way.
-    /// - Returns: true when this delivery is new (and should be applied).
-    func claimDelivery(digest: String, at now: Date, ttl: Duration) async throws -> Bool
+    /// Records a webhook delivery as pending by the digest of its body, unless one with the same digest arrived within
+    /// `ttl`. Expired, applied digests are purged on the way.
+    /// - Returns: true when this delivery is new (and is to be applied).
+    func claimDelivery(_ delivery: WebhookDelivery, ttl: Duration) async throws -> Bool
+
+    /// Pending deliveries, oldest first, at most `limit`.
+    func pendingDeliveries(limit: Int) async throws -> [WebhookDelivery]
+
+    /// Records that a pending delivery was applied (or given up).
+    func finishDelivery(digest: String, at now: Date) async throws
 
     /// Records a deployment against the project whose application uuid matches (or against none).
     func recordDeployment(_ deployment: CoolifyDeployment) async throws
@@ -34,6 +40,8 @@ public enum LeaderLock: Sendable, CaseIterable {
     case outbox
     /// The periodic autosave of running containers.
     case autosave
+    /// Applying the Coolify webhook deliveries.
+    case webhooks
 
     /// A stable 64-bit key (PostgreSQL advisory lock id): "vibn" followed by four letters of the job.
     public var key: Int64 {
@@ -42,6 +50,7 @@ public enum LeaderLock: Sendable, CaseIterable {
         case .idleSweep: 0x7669_626e_6964_6c65  // "vibnidle"
         case .outbox: 0x7669_626e_6f75_7462  // "vibnoutb"
         case .autosave: 0x7669_626e_6175_746f  // "vibnauto"
+        case .webhooks: 0x7669_626e_7765_6268  // "vibnwebh"
         }
     }
 }

@@ -2,9 +2,11 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Applies queued Coolify webhook deliveries, each once: replays (same body within ``replayWindow``) are dropped.
+/// Applies Coolify webhook deliveries, each once, with the store as their queue: a delivery the route accepted stays
+/// pending until it is applied, so none is lost when the gateway stops; replays (the same body within
+/// ``replayWindow``) are not recorded at all. One replica applies at a time (the store's webhooks lock), whenever a
+/// delivery arrives and every ``scanInterval``.
 public struct WebhookProcessor: Service {
-    public let queue: WebhookQueue
     /// Applies what a delivery reports to the container rows.
     public let lifecycle: ContainerLifecycle
     /// Paused while Coolify reports the server unreachable; runs a pass when it is back.
@@ -12,36 +14,74 @@ public struct WebhookProcessor: Service {
     /// The configured Coolify server; server events about other servers are ignored. Nil: every server is ours.
     public let serverUUID: String?
     public let replayWindow: Duration
+    /// How often pending deliveries (left by a stopped replica, or accepted by another) are looked for.
+    public let scanInterval: Duration
     let logger: Logger
+    let doorbell = Doorbell()
 
     public init(
-        queue: WebhookQueue, lifecycle: ContainerLifecycle, reconciler: Reconciler, serverUUID: String?,
-        replayWindow: Duration = .seconds(24 * 3600), logger: Logger
+        lifecycle: ContainerLifecycle, reconciler: Reconciler, serverUUID: String?,
+        replayWindow: Duration = .seconds(24 * 3600), scanInterval: Duration = .seconds(5), logger: Logger
     ) {
-        self.queue = queue
         self.lifecycle = lifecycle
         self.reconciler = reconciler
         self.serverUUID = serverUUID
         self.replayWindow = replayWindow
+        self.scanInterval = scanInterval
         self.logger = logger
     }
 
-    /// Applies the queued deliveries one at a time, in order, until graceful shutdown or cancellation.
-    public func run() async {
-        await self.queue.drain { delivery in await self.process(delivery) }
+    /// Records `delivery` as pending, unless it is a replay, and asks for it to be applied soon.
+    /// - Returns: false for a replay.
+    @discardableResult
+    public func accept(_ delivery: WebhookDelivery) async throws -> Bool {
+        guard try await self.lifecycle.store.claimDelivery(delivery, ttl: self.replayWindow) else {
+            self.logger.info("dropped a replayed Coolify webhook", metadata: delivery.logMetadata)
+            return false
+        }
+        self.doorbell.ring()
+        return true
     }
 
-    /// Applies one delivery unless it is a replay; failures are logged, never thrown.
+    /// Applies the pending deliveries on every arrival and every ``scanInterval`` until graceful shutdown.
+    public func run() async {
+        await runPeriodically(every: self.scanInterval, doorbell: self.doorbell) { _ in await self.applyPending() }
+    }
+
+    /// Accepts `delivery` and applies what is pending now (tests and callers that want the effect at once).
     public func process(_ delivery: WebhookDelivery) async {
-        let metadata: Logger.Metadata = ["coolify.event": "\(delivery.event.name)", "webhook.digest": "\(delivery.digest.prefix(16))"]
         do {
-            guard try await self.lifecycle.store.claimDelivery(digest: delivery.digest, at: delivery.receivedAt, ttl: self.replayWindow) else {
-                self.logger.info("dropped a replayed Coolify webhook", metadata: metadata)
-                return
-            }
-            try await self.apply(delivery.event, at: delivery.receivedAt)
+            guard try await self.accept(delivery) else { return }
         } catch {
-            self.logger.error("applying a Coolify webhook failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            self.logger.error("recording a Coolify webhook failed", metadata: delivery.logMetadata.merging(["error": "\(error)"]) { $1 })
+            return
+        }
+        await self.applyPending()
+    }
+
+    /// One pass under the webhooks lock: every pending delivery, oldest first, applied and finished. A delivery whose
+    /// effect fails is logged and finished (the reconciler catches up with what it missed); when the store fails, the
+    /// pass stops and the rest stay pending.
+    func applyPending() async {
+        do {
+            _ = try await self.lifecycle.store.withLeaderLock(.webhooks) {
+                while true {
+                    let batch = try await self.lifecycle.store.pendingDeliveries(limit: 100)
+                    for delivery in batch {
+                        do {
+                            try await self.apply(delivery.event, at: delivery.receivedAt)
+                        } catch let error as GatewayError where error.code == .storeUnavailable {
+                            throw error
+                        } catch {
+                            self.logger.error("applying a Coolify webhook failed", metadata: delivery.logMetadata.merging(["error": "\(error)"]) { $1 })
+                        }
+                        try await self.lifecycle.store.finishDelivery(digest: delivery.digest, at: self.lifecycle.clock.now)
+                    }
+                    if batch.count < 100 { return }
+                }
+            }
+        } catch {
+            self.logger.error("applying the pending Coolify webhooks failed", metadata: ["error": "\(error)"])
         }
     }
 

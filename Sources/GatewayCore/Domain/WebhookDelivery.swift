@@ -1,7 +1,8 @@
 import Foundation
+import Logging
 
 /// One accepted Coolify webhook delivery: its event and the digest of its body (Coolify sends no delivery id,
-/// so a replay is recognised by an identical body).
+/// so a replay is recognised by an identical body). The store keeps it pending until it is applied.
 public struct WebhookDelivery: Sendable, Equatable {
     public var digest: String
     public var event: CoolifyEvent
@@ -14,6 +15,9 @@ public struct WebhookDelivery: Sendable, Equatable {
     }
 }
 
-/// The queue between the webhook route and the ``WebhookProcessor``; when it is full the oldest deliveries are
-/// dropped (the reconciler still catches up with them).
-public typealias WebhookQueue = JobQueue<WebhookDelivery>
+extension WebhookDelivery {
+    /// The log metadata naming this delivery.
+    public var logMetadata: Logger.Metadata {
+        ["coolify.event": "\(self.event.name)", "webhook.digest": "\(self.digest.prefix(16))"]
+    }
+}
