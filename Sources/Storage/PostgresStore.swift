@@ -91,12 +91,16 @@ public struct PostgresStore: Store, StateChanges, Service {
     public func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
         guard let quota = reservation.quota else { return try await self.insertReservation(reservation, at: now) }
         return try await self.transaction { store in
+            // Insert first: concurrent reservations of one project wait on the row, not on the workspace's lock, and
+            // find it there. A new row is then counted under the lock (its count sees every committed row and this
+            // one) and undone when it is one too many.
+            let outcome = try await store.insertReservation(reservation, at: now)
+            guard outcome.inserted else { return outcome }
             try await store.lockQuota(of: reservation.workspace)
-            if let existing = try await store.container(reservation.projectID) { return ReservationOutcome(record: existing, inserted: false) }
-            guard try await store.activeContainerCount(workspace: reservation.workspace) < quota else {
+            guard try await store.activeContainerCount(workspace: reservation.workspace) <= quota else {
                 throw GatewayError.quotaExceeded(workspace: reservation.workspace, limit: quota)
             }
-            return try await store.insertReservation(reservation, at: now)
+            return outcome
         }
     }
 

@@ -37,7 +37,9 @@ struct LifecycleFixture: Sendable {
                 let gateway = Gateway.testing(
                     store: store, orchestrator: CoolifyOrchestrator(client: client), clock: clock,
                     settings: GatewaySettings(
-                        lifecycle: LifecycleSettings(quotaPerWorkspace: quota, sshConfigured: sshConfigured),
+                        // Waiting for a concurrent ensure's service is bounded by 10 s in production; these tests are
+                        // about what every caller ends up with, also on a machine busy with every other suite.
+                        lifecycle: LifecycleSettings(quotaPerWorkspace: quota, sshConfigured: sshConfigured, concurrentEnsureWait: .seconds(60)),
                         coolifyServerUUID: standIn.serverUUID, reconcileInterval: .milliseconds(10)
                     ),
                     logger: Logger(label: "lifecycle-tests")
