@@ -131,7 +131,8 @@ public struct ChatTurnProcessor: Service {
     }
 
     func renewLease(_ project: ProjectID) async throws -> Bool {
-        let now = self.clock.now
+        // Leases measure real time, whatever clock the records carry (as ``ProjectExclusion``'s do).
+        let now = Date()
         return try await self.store.acquireProjectLease(
             project, for: .turns, owner: self.settings.replicaID, until: now.addingTimeInterval(self.settings.leaseDuration.timeInterval), now: now
         )
