@@ -28,7 +28,7 @@ struct DurabilityTests {
                 ].merging(storeSettings) { $1 }
                 // One project at a time, and the first create stalls: the other turns wait, accepted and pending,
                 // when the gateway is killed.
-                await coolify.inject(.stall(.seconds(3)), times: 1, pathPrefix: "/services")
+                await coolify.inject(.stall(.seconds(10)), times: 1, pathPrefix: "/services")
                 var first = environment
                 first["VIBN_WORKER_CONCURRENCY"] = "1"
                 _ = try await GatewayProcess.with(environment: first, directory: work, port: try FreePort.next()) { gateway in

@@ -39,13 +39,15 @@ struct ProjectExclusionTests {
     func deadReplica(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in
             let project = uniqueProject()
-            // Taken by a replica that died: never released, lapsing in one second.
-            #expect(try await store.acquireProjectLease(project, for: .autosave, owner: "dead", until: Date().addingTimeInterval(1), now: Date()))
+            // Taken by replicas that died: never released, lapsing in a minute and in a second.
+            #expect(try await store.acquireProjectLease(project, for: .autosave, owner: "dead", until: Date().addingTimeInterval(60), now: Date()))
             let impatient = self.exclusion(store, owner: "alive", wait: .milliseconds(200))
             let busy = await #expect(throws: GatewayError.self) { try await impatient.run(project) {} }
             #expect(busy?.code == .projectBusy)
-            let patient = self.exclusion(store, owner: "alive", wait: .seconds(10))
-            #expect(try await patient.run(project) { true })
+            let lapsing = uniqueProject()
+            #expect(try await store.acquireProjectLease(lapsing, for: .autosave, owner: "dead", until: Date().addingTimeInterval(1), now: Date()))
+            let patient = self.exclusion(store, owner: "alive", wait: .seconds(30))
+            #expect(try await patient.run(lapsing) { true })
             // Other purposes of the project were never held.
             #expect(try await store.acquireProjectLease(project, for: .devServerStart, owner: "x", until: Date().addingTimeInterval(60), now: Date()))
         }
