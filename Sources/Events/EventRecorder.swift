@@ -51,20 +51,14 @@ public struct EventRecorder: EventSink {
     /// server that did not just become `running` or `failed`, a chat turn that was applied.
     /// - Parameter store: Where the change's project is read (its transaction); this recorder's store by default.
     public func event(for change: StoreChange, reading store: (any StoreQueries)? = nil) async throws -> OutboundEvent? {
+        guard Self.callsForEvent(change) else { return nil }
         let store = store ?? self.store
         switch change {
         case .container(let record, let from):
-            guard from != record.state else { return nil }
             let data = ContainerStateData(project: Self.project(record), from: from, state: record.state)
             return try self.event(.containerStateChanged, data)
-        case .devServer(let record, let from):
-            guard from != record.state else { return nil }
-            let type: OutboundEventType
-            switch record.state {
-            case .running: type = .devServerReady
-            case .failed: type = .devServerFailed
-            case .starting, .stopped: return nil
-            }
+        case .devServer(let record, _):
+            let type: OutboundEventType = record.state == .running ? .devServerReady : .devServerFailed
             let container = try await store.container(record.projectID)
             let data = DevServerData(
                 project: Self.project(record.projectID, record.workspace, container),

@@ -35,28 +35,12 @@ extension SQLiteStore: TransactionalStore {
     }
 }
 
-/// Mutual exclusion for async code, waiters served in arrival order.
-actor AsyncLock {
-    private var held = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+/// The turn on the one connection: taken by each statement, and by a transaction from `BEGIN` to `COMMIT`.
+typealias ConnectionLock = KeyedLocks<Int>
 
-    /// Runs `body` while holding the lock.
-    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        if self.held {
-            await withCheckedContinuation { self.waiters.append($0) }
-        } else {
-            self.held = true
-        }
-        defer { self.release() }
-        return try await body()
-    }
-
-    /// Hands the lock to the next waiter, or frees it.
-    private func release() {
-        if self.waiters.isEmpty {
-            self.held = false
-        } else {
-            self.waiters.removeFirst().resume()
-        }
+extension KeyedLocks where Key == Int {
+    /// Runs `body` while holding the connection.
+    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
+        try await self.withLock(0, body)
     }
 }

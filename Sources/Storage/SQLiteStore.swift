@@ -12,11 +12,11 @@ public final class SQLiteStore: Store, StateChanges {
     let connection: SQLiteConnection
     let logger: Logger
     /// Held by each statement, and by a transaction from its `BEGIN` to its `COMMIT`.
-    let lock: AsyncLock
+    let lock: ConnectionLock
     /// Whether this is the view of a transaction (whose statements run under the transaction's hold of ``lock``).
     let inTransaction: Bool
 
-    init(connection: SQLiteConnection, logger: Logger, lock: AsyncLock = AsyncLock(), inTransaction: Bool = false) {
+    init(connection: SQLiteConnection, logger: Logger, lock: ConnectionLock = ConnectionLock(), inTransaction: Bool = false) {
         self.connection = connection
         self.logger = logger
         self.lock = lock

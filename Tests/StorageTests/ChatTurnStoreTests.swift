@@ -5,15 +5,8 @@ import Testing
 
 /// The chat-turn store, run unchanged against SQLite and PostgreSQL.
 @Suite("ChatTurnStore")
-struct ChatTurnStoreTests {
+struct ChatTurnStoreTests: TurnFixture {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
-
-    func turn(_ id: String, _ phase: ChatTurnPhase, project: ProjectID, offset: TimeInterval = 0) -> ChatTurn {
-        ChatTurn(
-            workspace: WorkspaceSlug(trusted: "acme"), project: project, slug: ProjectSlug(trusted: "app"),
-            turn: TurnID(trusted: id), phase: phase, receivedAt: self.now.addingTimeInterval(offset)
-        )
-    }
 
     @Test("each turnId+phase is claimed once; the other phase of the same turn is its own claim", arguments: StoreBackend.allCases)
     func claimOnce(backend: StoreBackend) async throws {
@@ -95,5 +88,19 @@ struct ChatTurnStoreTests {
             _ = try await store.claimTurn(self.turn(id, .started, project: project, offset: 1))
             #expect(try await store.hasOpenTurn(project: project, since: self.now.addingTimeInterval(-60)) == false)
         }
+    }
+}
+
+/// Chat turns of workspace `acme`, slug `app`, received `offset` seconds after the suite's `now`.
+protocol TurnFixture {
+    var now: Date { get }
+}
+
+extension TurnFixture {
+    func turn(_ id: String, _ phase: ChatTurnPhase, project: ProjectID, offset: TimeInterval = 0) -> ChatTurn {
+        ChatTurn(
+            workspace: WorkspaceSlug(trusted: "acme"), project: project, slug: ProjectSlug(trusted: "app"),
+            turn: TurnID(trusted: id), phase: phase, receivedAt: self.now.addingTimeInterval(offset)
+        )
     }
 }

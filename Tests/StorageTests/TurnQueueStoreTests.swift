@@ -5,15 +5,8 @@ import Testing
 
 /// The store as the chat turns' queue, and the project leases, run unchanged against SQLite and PostgreSQL.
 @Suite("Turn queue and project leases")
-struct TurnQueueStoreTests {
+struct TurnQueueStoreTests: TurnFixture {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
-
-    func turn(_ id: String, _ phase: ChatTurnPhase, project: ProjectID, offset: TimeInterval = 0) -> ChatTurn {
-        ChatTurn(
-            workspace: WorkspaceSlug(trusted: "acme"), project: project, slug: ProjectSlug(trusted: "app"),
-            turn: TurnID(trusted: id), phase: phase, receivedAt: self.now.addingTimeInterval(offset)
-        )
-    }
 
     @Test("a claimed turn stays pending until finished; a project's turns are taken oldest first, each take counted", arguments: StoreBackend.allCases)
     func pendingUntilFinished(backend: StoreBackend) async throws {

@@ -3,22 +3,20 @@ import Foundation
 /// Work on a suspended container resumes it first, as the seed's `execInDevContainer` did: one Coolify start
 /// however many callers (across replicas too), within the quota, then a bounded wait until the container answers.
 public struct ContainerWaker: Sendable {
-    /// The lifecycle that starts containers; nil when Coolify is not configured (nothing is resumed).
-    let lifecycle: ContainerLifecycle?
+    /// The lifecycle that starts containers, and one resume of a project at a time; nil when Coolify is not
+    /// configured (nothing is resumed).
+    let resumer: (lifecycle: ContainerLifecycle, exclusion: ProjectExclusion)?
     let shell: (any ContainerShell)?
-    /// One resume of a project at a time.
-    let resuming: ProjectExclusion
     /// How long a caller waits for a resumed container to answer.
     let wait: Duration
     /// The pause between two checks.
     let interval: Duration
 
     public init(lifecycle: ContainerLifecycle?, shell: (any ContainerShell)?, replicaID: String, wait: Duration = .seconds(90), interval: Duration = .seconds(1)) {
-        self.lifecycle = lifecycle
+        self.resumer = lifecycle.map { lifecycle in
+            (lifecycle, ProjectExclusion(purpose: .resume, store: lifecycle.store, owner: replicaID, leaseDuration: wait * 2, wait: wait))
+        }
         self.shell = shell
-        self.resuming = ProjectExclusion(
-            purpose: .resume, store: lifecycle?.store ?? NoLeases(), owner: replicaID, leaseDuration: wait * 2, wait: wait
-        )
         self.wait = wait
         self.interval = interval
     }
@@ -27,8 +25,8 @@ public struct ContainerWaker: Sendable {
     /// - Throws: ``GatewayError`` `quota_exceeded`, `container_starting` (503: it did not answer in time), or what
     ///   resuming throws.
     public func awake(_ record: ContainerRecord) async throws -> ContainerRecord {
-        guard record.state == .suspended, let lifecycle = self.lifecycle else { return record }
-        let running = try await self.resuming.run(record.projectID) {
+        guard record.state == .suspended, let (lifecycle, exclusion) = self.resumer else { return record }
+        let running = try await exclusion.run(record.projectID) {
             // Another caller may have resumed it while this one waited.
             let current = try await lifecycle.current(record)
             guard current.state == .suspended else { return current }
@@ -52,12 +50,6 @@ public struct ContainerWaker: Sendable {
             }
         }
     }
-}
-
-/// Leases for a waker without a lifecycle, which never resumes anything.
-struct NoLeases: ProjectLeaseStore {
-    func acquireProjectLease(_ project: ProjectID, for purpose: LeasePurpose, owner: String, until: Date, now: Date) async throws -> Bool { true }
-    func releaseProjectLease(_ project: ProjectID, for purpose: LeasePurpose, owner: String) async throws {}
 }
 
 extension GatewayError {

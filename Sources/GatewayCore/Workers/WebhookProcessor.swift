@@ -65,24 +65,27 @@ public struct WebhookProcessor: Service {
     func applyPending() async {
         do {
             _ = try await self.lifecycle.store.withLeaderLock(.webhooks) {
-                while true {
-                    let batch = try await self.lifecycle.store.pendingDeliveries(limit: 100)
-                    for delivery in batch {
-                        do {
-                            try await self.apply(delivery.event, at: delivery.receivedAt)
-                        } catch let error as GatewayError where error.code == .storeUnavailable {
-                            throw error
-                        } catch {
-                            self.logger.error("applying a Coolify webhook failed", metadata: delivery.logMetadata.merging(["error": "\(error)"]) { $1 })
-                        }
-                        try await self.lifecycle.store.finishDelivery(digest: delivery.digest, at: self.lifecycle.clock.now)
-                    }
-                    if batch.count < 100 { return }
-                }
+                var batch: [WebhookDelivery]
+                repeat {
+                    batch = try await self.lifecycle.store.pendingDeliveries(limit: 100)
+                    for delivery in batch { try await self.applyAndFinish(delivery) }
+                } while batch.count == 100
             }
         } catch {
             self.logger.error("applying the pending Coolify webhooks failed", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Applies one pending delivery and finishes it; a failed effect is logged, a store failure thrown (it stays pending).
+    func applyAndFinish(_ delivery: WebhookDelivery) async throws {
+        do {
+            try await self.apply(delivery.event, at: delivery.receivedAt)
+        } catch let error as GatewayError where error.code == .storeUnavailable {
+            throw error
+        } catch {
+            self.logger.error("applying a Coolify webhook failed", metadata: delivery.logMetadata.merging(["error": "\(error)"]) { $1 })
+        }
+        try await self.lifecycle.store.finishDelivery(digest: delivery.digest, at: self.lifecycle.clock.now)
     }
 
     func apply(_ event: CoolifyEvent, at now: Date) async throws {
