@@ -35,6 +35,7 @@ public struct Gateway: Sendable {
         self.ports = ports
         self.settings = settings
         let devServerQueue = DevServerQueue()
+        let relaunches = Doorbell()
         let (previewRoutes, events) = (ports.previewRoutes, ports.events)
         // Every state change made through this gateway is stored with its outbound event, in one transaction; once
         // committed it reaches Traefik's file at once (other replicas' within the publisher's periodic refresh),
@@ -44,7 +45,7 @@ public struct Gateway: Sendable {
             record: { change, store in try await events?.record(change, in: store) },
             committed: { change in
                 if change.affectsPreviews { previewRoutes?.previewsChanged() }
-                devServerQueue.containerChanged(change)
+                if change.resumesDevServers { relaunches.ring() }
                 events?.committed(change)
             }
         )
@@ -68,10 +69,11 @@ public struct Gateway: Sendable {
         self.exec = exec
         self.lifecycle = lifecycle
         self.devServerQueue = devServerQueue
-        self.devServers = DevServers(
+        let devServers = DevServers(
             exec: exec, store: store, changes: changes, clock: clock, routing: settings.previewRouting, queue: devServerQueue,
             replicaID: settings.turns.replicaID
         )
+        self.devServers = devServers
         self.chatTurns = ChatTurnProcessor(
             store: store, changes: changes, clock: clock, autosave: autosave, lifecycle: lifecycle, settings: settings.turns,
             logger: logger
@@ -91,8 +93,9 @@ public struct Gateway: Sendable {
         self.periodicAutosave = shell.map { _ in PeriodicAutosave(autosave: saving, interval: settings.autosaveInterval, logger: logger) }
         self.devServerSupervisor = shell.map { shell in
             DevServerSupervisor(
-                queue: devServerQueue, store: store, changes: changes, shell: shell, clock: clock,
-                readinessLimit: settings.devServerReadinessLimit, interval: settings.devServerProbeInterval, logger: logger
+                queue: devServerQueue, relaunches: relaunches, exclusion: devServers.starting, store: store, changes: changes,
+                shell: shell, clock: clock, readinessLimit: settings.devServerReadinessLimit,
+                interval: settings.devServerProbeInterval, scanInterval: settings.turns.scanInterval, logger: logger
             )
         }
     }

@@ -68,7 +68,9 @@ struct MetricsController<Context: RequestContext> {
                 namespace: "vibn", metricName: "work_pending", unitName: "",
                 helpText: "Work claimed and not yet applied, by every replica, by kind."
             )
-            gauges.makeGauge(descriptor: pending, labels: [("kind", "chat_turn")]).set(Double(read.pendingTurns))
+            for (kind, count) in [("chat_turn", read.pendingTurns), ("webhook", read.pendingWebhooks), ("dev_server", read.pendingRelaunches)] {
+                gauges.makeGauge(descriptor: pending, labels: [("kind", kind)]).set(Double(count))
+            }
             let outbox = MetricNameDescriptor(
                 namespace: "vibn", metricName: "outbox_pending", unitName: "", helpText: "Outbound events not yet delivered."
             )

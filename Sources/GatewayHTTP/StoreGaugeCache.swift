@@ -11,6 +11,10 @@ actor StoreGaugeCache {
         let livePreviews: Int
         /// Chat turns claimed and not yet applied, by every replica.
         let pendingTurns: Int
+        /// Coolify webhook deliveries claimed and not yet applied.
+        let pendingWebhooks: Int
+        /// Dev servers of resumed containers not yet relaunched.
+        let pendingRelaunches: Int
         /// Outbound events not yet delivered.
         let outboxPending: Int
     }
@@ -38,7 +42,8 @@ actor StoreGaugeCache {
                 let counts = Dictionary(states.map { ($0, 1) }, uniquingKeysWith: +)
                 return Gauges(
                     containers: counts, livePreviews: try await store.livePreviews().count,
-                    pendingTurns: try await store.pendingTurnCount(), outboxPending: try await store.pendingEventCount()
+                    pendingTurns: try await store.pendingTurnCount(), pendingWebhooks: try await store.pendingDeliveryCount(),
+                    pendingRelaunches: try await store.devServerRelaunchCount(), outboxPending: try await store.pendingEventCount()
                 )
             }
         }

@@ -49,9 +49,7 @@ extension PostgresStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func pendingTurnCount() async throws -> Int {
-        let rows = try await self.query("SELECT count(*) FROM vibn_chat_turns WHERE applied_at IS NULL", logger: self.logger)
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+        try await self.count("SELECT count(*) FROM vibn_chat_turns WHERE applied_at IS NULL")
     }
 
     public func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool {

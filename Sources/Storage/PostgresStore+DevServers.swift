@@ -43,7 +43,8 @@ extension PostgresStore: DevServerStore {
         return try await self.devServerRecords(
             """
             UPDATE fs_dev_servers SET state = \(to.rawValue), stopped_at = COALESCE(\(stoppedAt)::timestamptz, stopped_at),
-                failure_reason = COALESCE(\(failureReason)::text, failure_reason)
+                failure_reason = COALESCE(\(failureReason)::text, failure_reason),
+                relaunch_pending = relaunch_pending AND \(to.isLive)
             WHERE id = \(id.rawValue) AND project_id = \(project.rawValue) AND state = \(from.rawValue)
             RETURNING \(unescaped: DevServerRecord.storedColumns)
             """
@@ -56,7 +57,8 @@ extension PostgresStore: DevServerStore {
         try Self.checkRelaunch(from: from)
         return try await self.devServerRecords(
             """
-            UPDATE fs_dev_servers SET state = 'starting', pid = \(pid), started_at = \(now), stopped_at = NULL, failure_reason = NULL
+            UPDATE fs_dev_servers SET state = 'starting', pid = \(pid), started_at = \(now), stopped_at = NULL, failure_reason = NULL,
+                relaunch_pending = false
             WHERE id = \(id.rawValue) AND project_id = \(project.rawValue) AND state = \(from.rawValue)
               AND pid IS NOT DISTINCT FROM \(previousPID)::integer
             RETURNING \(unescaped: DevServerRecord.storedColumns)
@@ -85,6 +87,51 @@ extension PostgresStore: DevServerStore {
             }
         }
         return previews
+    }
+
+    public func startingDevServers(startedBefore cutoff: Date?, limit: Int) async throws -> [DevServerRecord] {
+        try await self.devServerRecords(
+            """
+            SELECT \(unescaped: DevServerRecord.storedColumns) FROM fs_dev_servers
+            WHERE state = 'starting' AND started_at < COALESCE(\(cutoff)::timestamptz, 'infinity')
+              AND project_id IN (SELECT project_id FROM fs_project_dev_containers WHERE state = 'running')
+            ORDER BY started_at, id LIMIT \(limit)
+            """
+        )
+    }
+
+    // MARK: Relaunch queue
+
+    public func markDevServersForRelaunch(project: ProjectID) async throws {
+        try await self.query(
+            """
+            UPDATE fs_dev_servers SET relaunch_pending = true
+            WHERE project_id = \(project.rawValue) AND state IN ('starting', 'running')
+            """,
+            logger: self.logger
+        )
+    }
+
+    public func devServersAwaitingRelaunch(project: ProjectID?, limit: Int) async throws -> [DevServerRecord] {
+        try await self.devServerRecords(
+            """
+            SELECT \(unescaped: DevServerRecord.storedColumns) FROM fs_dev_servers
+            WHERE relaunch_pending AND (\(project?.rawValue)::text IS NULL OR project_id = \(project?.rawValue))
+              AND project_id IN (SELECT project_id FROM fs_project_dev_containers WHERE state = 'running')
+            ORDER BY started_at, id LIMIT \(limit)
+            """
+        )
+    }
+
+    public func finishDevServerRelaunch(_ id: DevServerID, project: ProjectID) async throws {
+        try await self.query(
+            "UPDATE fs_dev_servers SET relaunch_pending = false WHERE id = \(id.rawValue) AND project_id = \(project.rawValue)",
+            logger: self.logger
+        )
+    }
+
+    public func devServerRelaunchCount() async throws -> Int {
+        try await self.count("SELECT count(*) FROM fs_dev_servers WHERE relaunch_pending")
     }
 
     // MARK: Row decoding

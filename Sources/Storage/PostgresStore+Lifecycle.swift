@@ -63,6 +63,10 @@ extension PostgresStore: LifecycleStore {
         return deliveries
     }
 
+    public func pendingDeliveryCount() async throws -> Int {
+        try await self.count("SELECT count(*) FROM vibn_webhook_deliveries WHERE applied_at IS NULL")
+    }
+
     public func finishDelivery(digest: String, at now: Date) async throws {
         try await self.query(
             "UPDATE vibn_webhook_deliveries SET applied_at = \(now) WHERE digest = \(digest) AND applied_at IS NULL",

@@ -36,9 +36,7 @@ extension PostgresStore: OutboxStore {
     }
 
     public func pendingEventCount() async throws -> Int {
-        let rows = try await self.query("SELECT count(*) FROM vibn_outbound_events WHERE delivered_at IS NULL", logger: self.logger)
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
+        try await self.count("SELECT count(*) FROM vibn_outbound_events WHERE delivered_at IS NULL")
     }
 
     public func markEventDelivered(_ id: String, at now: Date) async throws {

@@ -34,3 +34,12 @@ extension PostgresStore: TransactionalStore {
         try await self.query("SELECT pg_advisory_xact_lock(hashtextextended(\(workspace.rawValue), 0))", logger: self.logger)
     }
 }
+
+extension PostgresStore {
+    /// The single integer a `SELECT count(*)` query answers.
+    func count(_ query: PostgresQuery) async throws -> Int {
+        let rows = try await self.query(query, logger: self.logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
+}

@@ -46,8 +46,7 @@ extension SQLiteStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func pendingTurnCount() async throws -> Int {
-        let rows = try await self.run("SELECT count(*) AS pending FROM vibn_chat_turns WHERE applied_at IS NULL", [])
-        return rows.first?.column("pending")?.integer ?? 0
+        try await self.count("SELECT count(*) AS count FROM vibn_chat_turns WHERE applied_at IS NULL")
     }
 
     public func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool {

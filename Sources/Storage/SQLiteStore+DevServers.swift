@@ -41,13 +41,13 @@ extension SQLiteStore: DevServerStore {
         let rows = try await self.run(
             """
             UPDATE fs_dev_servers SET state = ?1, stopped_at = CASE WHEN ?1 = 'stopped' THEN ?2 ELSE stopped_at END,
-                failure_reason = COALESCE(?6, failure_reason)
+                failure_reason = COALESCE(?6, failure_reason), relaunch_pending = relaunch_pending AND ?7
             WHERE id = ?3 AND project_id = ?4 AND state = ?5
             RETURNING \(DevServerRecord.storedColumns)
             """,
             [
                 .text(to.rawValue), .float(now.timeIntervalSince1970), .text(id.rawValue), .text(project.rawValue),
-                .text(from.rawValue), failureReason.map { .text($0) } ?? .null,
+                .text(from.rawValue), failureReason.map { .text($0) } ?? .null, .integer(to.isLive ? 1 : 0),
             ]
         )
         return try rows.first.map(Self.devServerRecord)
@@ -59,7 +59,8 @@ extension SQLiteStore: DevServerStore {
         try Self.checkRelaunch(from: from)
         let rows = try await self.run(
             """
-            UPDATE fs_dev_servers SET state = 'starting', pid = ?1, started_at = ?2, stopped_at = NULL, failure_reason = NULL
+            UPDATE fs_dev_servers SET state = 'starting', pid = ?1, started_at = ?2, stopped_at = NULL, failure_reason = NULL,
+                relaunch_pending = 0
             WHERE id = ?3 AND project_id = ?4 AND state = ?5 AND pid IS ?6
             RETURNING \(DevServerRecord.storedColumns)
             """,
@@ -94,6 +95,51 @@ extension SQLiteStore: DevServerStore {
                 return nil
             }
         }
+    }
+
+    public func startingDevServers(startedBefore cutoff: Date?, limit: Int) async throws -> [DevServerRecord] {
+        let rows = try await self.run(
+            """
+            SELECT \(DevServerRecord.storedColumns) FROM fs_dev_servers
+            WHERE state = 'starting' AND (?1 IS NULL OR started_at < ?1)
+              AND project_id IN (SELECT project_id FROM fs_project_dev_containers WHERE state = 'running')
+            ORDER BY started_at, id LIMIT ?2
+            """,
+            [cutoff.map { .float($0.timeIntervalSince1970) } ?? .null, .integer(limit)]
+        )
+        return try rows.map(Self.devServerRecord)
+    }
+
+    // MARK: Relaunch queue
+
+    public func markDevServersForRelaunch(project: ProjectID) async throws {
+        _ = try await self.run(
+            "UPDATE fs_dev_servers SET relaunch_pending = 1 WHERE project_id = ? AND state IN ('starting', 'running')",
+            [.text(project.rawValue)]
+        )
+    }
+
+    public func devServersAwaitingRelaunch(project: ProjectID?, limit: Int) async throws -> [DevServerRecord] {
+        let rows = try await self.run(
+            """
+            SELECT \(DevServerRecord.storedColumns) FROM fs_dev_servers
+            WHERE relaunch_pending = 1 AND (?1 IS NULL OR project_id = ?1)
+              AND project_id IN (SELECT project_id FROM fs_project_dev_containers WHERE state = 'running')
+            ORDER BY started_at, id LIMIT ?2
+            """,
+            [project.map { .text($0.rawValue) } ?? .null, .integer(limit)]
+        )
+        return try rows.map(Self.devServerRecord)
+    }
+
+    public func finishDevServerRelaunch(_ id: DevServerID, project: ProjectID) async throws {
+        _ = try await self.run(
+            "UPDATE fs_dev_servers SET relaunch_pending = 0 WHERE id = ? AND project_id = ?", [.text(id.rawValue), .text(project.rawValue)]
+        )
+    }
+
+    public func devServerRelaunchCount() async throws -> Int {
+        try await self.count("SELECT count(*) AS count FROM fs_dev_servers WHERE relaunch_pending = 1")
     }
 
     // MARK: Row decoding

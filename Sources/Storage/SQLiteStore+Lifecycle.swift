@@ -54,6 +54,10 @@ extension SQLiteStore: LifecycleStore {
         }
     }
 
+    public func pendingDeliveryCount() async throws -> Int {
+        try await self.count("SELECT count(*) AS count FROM vibn_webhook_deliveries WHERE applied_at IS NULL")
+    }
+
     public func finishDelivery(digest: String, at now: Date) async throws {
         _ = try await self.run(
             "UPDATE vibn_webhook_deliveries SET applied_at = ? WHERE digest = ? AND applied_at IS NULL",

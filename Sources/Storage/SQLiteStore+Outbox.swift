@@ -27,8 +27,7 @@ extension SQLiteStore: OutboxStore {
     }
 
     public func pendingEventCount() async throws -> Int {
-        let rows = try await self.run("SELECT count(*) AS pending FROM vibn_outbound_events WHERE delivered_at IS NULL", [])
-        return rows.first?.column("pending")?.integer ?? 0
+        try await self.count("SELECT count(*) AS count FROM vibn_outbound_events WHERE delivered_at IS NULL")
     }
 
     public func markEventDelivered(_ id: String, at now: Date) async throws {

@@ -33,6 +33,11 @@ extension SQLiteStore: TransactionalStore {
         if self.inTransaction { return try await self.connection.query(sql, binds) }
         return try await self.lock.withLock { try await self.connection.query(sql, binds) }
     }
+
+    /// The single integer a `SELECT count(*) AS count` statement answers.
+    func count(_ sql: String, _ binds: [SQLiteData] = []) async throws -> Int {
+        try await self.run(sql, binds).first?.column("count")?.integer ?? 0
+    }
 }
 
 /// The turn on the one connection: taken by each statement, and by a transaction from `BEGIN` to `COMMIT`.

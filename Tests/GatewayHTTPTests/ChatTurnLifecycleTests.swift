@@ -30,7 +30,7 @@ struct ChatTurnLifecycleTests {
                     #expect(response.status == .accepted)
                     #expect(try response.json()["state"] as? String == "provisioning")
                 }
-                try await CoolifyWebhookTests.waitFor { try await store.container(project)?.serviceUUID != nil }
+                try await eventually("the service recorded", within: .seconds(60)) { try await store.container(project)?.serviceUUID != nil }
                 let replay = try await client.chatTurn(first)
                 #expect(replay.status == .accepted)
                 let uuid = try #require(try await store.container(project)?.serviceUUID)
@@ -41,13 +41,13 @@ struct ChatTurnLifecycleTests {
                 let second = ChatTurnFixture.body(turn: "t-2", phase: "started")
                 let resumed = try await client.chatTurn(second)
                 #expect(try resumed.json()["state"] as? String == "suspended")
-                try await CoolifyWebhookTests.waitFor { try await store.container(project)?.state == .running }
+                try await eventually("the container running", within: .seconds(60)) { try await store.container(project)?.state == .running }
                 _ = try await lifecycle.suspend(workspace: Self.acme, project: project)
                 #expect(try await client.chatTurn(second).status == .accepted)
                 // A later turn with a visible effect proves the replay before it was dropped.
                 let other = ProjectID(trusted: "proj_2")
                 #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-3", phase: "started", project: "proj_2")).status == .accepted)
-                try await CoolifyWebhookTests.waitFor { try await store.container(other)?.serviceUUID != nil }
+                try await eventually("the other project's service recorded", within: .seconds(60)) { try await store.container(other)?.serviceUUID != nil }
                 #expect(try await store.container(project)?.state == .suspended)
                 #expect(await standIn.count("POST", "/services") == 2)
                 #expect(await standIn.count("POST", "/services/\(uuid)/start") == 1)
@@ -70,7 +70,7 @@ struct ChatTurnLifecycleTests {
                 let response = try await client.chatTurn(ChatTurnFixture.body(turn: "t-end"))
                 #expect(response.status == .accepted)
                 #expect(try response.json()["state"] as? String == "running")
-                try await CoolifyWebhookTests.waitFor { try await store.lastPushedAutosave(project: exec.project) != nil }
+                try await eventually("an autosave pushed", within: .seconds(60)) { try await store.lastPushedAutosave(project: exec.project) != nil }
                 let saved = try #require(try await store.lastPushedAutosave(project: exec.project))
                 #expect(try await fixture.autosaveBranch() == saved.commit)
                 let active = try #require(try await store.container(exec.project)?.lastActiveAt)
@@ -79,7 +79,7 @@ struct ChatTurnLifecycleTests {
                 // A minute later the next turn ends: activity is recorded, nothing is pushed (throttled).
                 clock.advance(by: 60)
                 #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-end-2")).status == .accepted)
-                try await CoolifyWebhookTests.waitFor { try await store.pendingTurnCount() == 0 }
+                try await eventually("every pending turn applied", within: .seconds(60)) { try await store.pendingTurnCount() == 0 }
                 #expect(try await store.autosaves(project: exec.project, limit: 10).count == 1)
                 let later = try #require(try await store.container(exec.project)?.lastActiveAt)
                 #expect(abs(later.timeIntervalSince(clock.now)) < 0.01)

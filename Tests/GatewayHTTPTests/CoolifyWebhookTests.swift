@@ -74,27 +74,17 @@ struct CoolifyWebhookTests {
             try await app.test(gateway: gateway, configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
                 let stopped = ByteBuffer(string: #"{"event":"container_stopped","container_name":"vibn-dev-\#(uuid)","server_uuid":"\#(standIn.serverUUID)","url":"https:\/\/c.example.com"}"#)
                 #expect(try await Self.post(client, stopped).status == .ok)
-                try await Self.waitFor { try await app.store.container(project)?.state == .suspended }
+                try await eventually("suspended", within: .seconds(20)) { try await app.store.container(project)?.state == .suspended }
                 _ = try await lifecycle.resume(workspace: WorkspaceSlug(trusted: "acme"), project: project)
                 #expect(try await Self.post(client, stopped).status == .ok)
                 // A later delivery with a visible effect proves the replay before it was processed.
                 let unreachable = ByteBuffer(string: #"{"event":"server_unreachable","server_uuid":"\#(standIn.serverUUID)"}"#)
                 #expect(try await Self.post(client, unreachable).status == .ok)
-                try await Self.waitFor { try await app.store.diagnostics(project).coolifyStatus == "server:unreachable" }
+                try await eventually("server unreachable recorded", within: .seconds(20)) {
+                    try await app.store.diagnostics(project).coolifyStatus == "server:unreachable"
+                }
                 #expect(try await app.store.container(project)?.state == .running)
             }
-        }
-    }
-
-    /// Polls `condition` until it holds, failing after 20 seconds (a bound against hangs on a loaded machine, not a speed).
-    static func waitFor(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within 20 s")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 
 /// The dev-server routes' life cycle, through SSHExec, the real sshd and the docker stand-in, with the
 /// supervisor probing from the gateway. Tests that bind ports 3000–3009 hold ``PreviewPortLock``.
-@Suite("Dev servers: start, readiness, logs, stop, restart")
+@Suite("Dev servers: start, readiness, logs, stop")
 struct DevServerRouteTests {
     static let httpServer = DevServerFixture.httpServer
 
@@ -121,69 +121,6 @@ struct DevServerRouteTests {
                 #expect(response.status == .ok)
                 let ids = (try response.json()["devServers"] as? [[String: Any]] ?? []).map { $0["id"] as? String }
                 #expect(ids == [rows[1], rows[2], rows[0], rows[3]].map(\.id.rawValue))
-            }
-        }
-    }
-
-    @Test("after a resume, a server whose processes died is relaunched, once its container exists, and runs again")
-    func restartAfterResume() async throws {
-        let fixture = try await DevServerFixture.make()
-        try await PreviewPortLock.withLock {
-            try await fixture.testObserved { client, store in
-                try await fixture.withRunningServer(client, port: 3004) { first in
-                    // The container goes away (its processes die); like Coolify's start, the row is `running` again
-                    // two seconds before the container exists, so the first relaunch attempts find no container.
-                    DevServerFixture.killGroups(of: [first.id])
-                    #expect(try await ProcessTable.waitUntilGone(["VIBN_DEV_SERVER_ID=\(first.id)"]))
-                    let container = URL(fileURLWithPath: fixture.exec.peer.dockerRoot).appendingPathComponent("vibn-dev-\(fixture.exec.service)")
-                    let away = container.deletingLastPathComponent().appendingPathComponent(".away-\(fixture.exec.service)")
-                    try FileManager.default.moveItem(at: container, to: away)
-                    let now = Date()
-                    _ = try #require(try await store.transitionContainer(fixture.project, from: .running, to: .suspended, at: now))
-                    _ = try #require(try await store.transitionContainer(fixture.project, from: .suspended, to: .running, at: now))
-                    try await Task.sleep(for: .seconds(2))
-                    try FileManager.default.moveItem(at: away, to: container)
-
-                    let back = try await fixture.waitFor(first.id) { $0.pid != first.pid && $0.state == .running }
-                    #expect(back.state == .running)
-                    #expect(back.pid != first.pid)
-                    #expect(DevServerFixture.isRunning(try #require(back.pid)))
-                }
-            }
-        }
-    }
-
-    @Test("after a resume, a server whose container never comes back is marked stopped, so no route points at nothing")
-    func resumeWithoutContainer() async throws {
-        let fixture = try await DevServerFixture.make()
-        try await PreviewPortLock.withLock {
-            try await fixture.testObserved(readinessLimit: .seconds(3)) { client, store in
-                try await fixture.withRunningServer(client, port: 3003) { first in
-                    DevServerFixture.killGroups(of: [first.id])
-                    try fixture.exec.peer.removeContainer(fixture.exec.service)
-                    _ = try #require(try await store.transitionContainer(fixture.project, from: .running, to: .suspended, at: Date()))
-                    _ = try #require(try await store.transitionContainer(fixture.project, from: .suspended, to: .running, at: Date()))
-                    let after = try await fixture.waitFor(first.id) { $0.state != .running }
-                    #expect(after.state == .stopped)
-                    #expect(try await fixture.store.livePreviews().isEmpty)
-                }
-            }
-        }
-    }
-
-    @Test("after a resume, a server whose group is still alive and ours is left alone")
-    func resumeLeavesLiveServer() async throws {
-        let fixture = try await DevServerFixture.make()
-        try await PreviewPortLock.withLock {
-            try await fixture.testObserved { client, store in
-                try await fixture.withRunningServer(client, port: 3005) { first in
-                    _ = try #require(try await store.transitionContainer(fixture.project, from: .running, to: .suspended, at: Date()))
-                    _ = try #require(try await store.transitionContainer(fixture.project, from: .suspended, to: .running, at: Date()))
-                    // The restart job is queued before the next server's probe, so once that one runs, it was handled.
-                    try await fixture.withRunningServer(client, port: 3006) { _ throws in
-                        #expect(try await fixture.store.devServer(first.id, project: fixture.project) == first)
-                    }
-                }
             }
         }
     }

@@ -28,7 +28,7 @@ struct DurableTurnTests {
             }
             #expect(try await app.store.pendingTurnCount() == 3)
             try await app.test(gateway: app.coolifyGateway(standIn)) { _ in
-                try await CoolifyWebhookTests.waitFor { try await app.store.pendingTurnCount() == 0 }
+                try await eventually("every pending turn applied", within: .seconds(60)) { try await app.store.pendingTurnCount() == 0 }
                 for project in projects {
                     #expect(try await app.store.container(project)?.serviceUUID != nil, "\(project)")
                 }
@@ -66,7 +66,7 @@ struct DurableTurnTests {
             try await app.test(gateway: app.coolifyGateway(standIn, quota: 0, events: recorder)) { client in
                 #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-over", phase: "started")).status == .accepted)
                 // The event is recorded right after the turn is finished (not yet in the same transaction).
-                try await CoolifyWebhookTests.waitFor {
+                try await eventually("a chat_turn.failed event recorded", within: .seconds(60)) {
                     try await app.store.pendingEvents(createdAfter: .distantPast, limit: 10).contains { $0.type == .chatTurnFailed }
                 }
                 #expect(try await app.store.pendingTurnCount() == 0)
@@ -98,7 +98,7 @@ struct DurableTurnTests {
             let unreachable = WebhookDelivery(digest: "down-\(uuid)", event: .serverUnreachable(serverUUID: standIn.serverUUID), receivedAt: Date())
             #expect(try await app.store.claimDelivery(unreachable, ttl: .seconds(3600)))
             try await app.test(gateway: gateway) { _ in
-                try await CoolifyWebhookTests.waitFor { try await app.store.pendingDeliveries(limit: 10).isEmpty }
+                try await eventually("every webhook delivery applied", within: .seconds(60)) { try await app.store.pendingDeliveries(limit: 10).isEmpty }
                 #expect(try await app.store.diagnostics(project).coolifyStatus == "server:unreachable")
             }
         }

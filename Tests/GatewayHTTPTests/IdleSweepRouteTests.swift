@@ -75,7 +75,7 @@ struct IdleSweepRouteTests {
             let project = ProjectID(trusted: "proj_1")
             try await fixture.running(project)
             fixture.clock.advance(by: 31 * 60)
-            try await CoolifyWebhookTests.waitFor { try await fixture.app.store.container(project)?.state == .suspended }
+            try await eventually("the container suspended", within: .seconds(60)) { try await fixture.app.store.container(project)?.state == .suspended }
             #expect(try await fixture.app.store.container(project)?.state == .suspended)
         }
     }

@@ -1,29 +1,17 @@
 import Foundation
 
-/// Work for the ``DevServerSupervisor``: probe a started server, stop probing one, or bring back a resumed
-/// container's servers.
+/// Work for the ``DevServerSupervisor``: probe a started server, or stop probing one. (Relaunches after a resume are
+/// queued in the store, not here.)
 public enum DevServerJob: Sendable, Equatable {
     /// Poll the server until it answers (`running`), dies or runs out of time (`failed`).
     case probe(DevServerRecord)
     /// Stop probing the server (it was stopped).
     case cancelProbe(DevServerID)
-    /// The container became `running` again: restart its recorded live servers.
-    case restart(ContainerRecord)
 }
 
-/// The queue between the dev-server routes and the store observer, and the ``DevServerSupervisor`` that drains
-/// it. The supervisor takes each job at once; the bound matters only without SSH, when no supervisor runs and
-/// resumes would otherwise pile up restart jobs for ever.
+/// The queue between the dev-server routes and the ``DevServerSupervisor`` that drains it. The supervisor takes each
+/// job at once; the bound matters only without SSH, when no supervisor runs.
 public typealias DevServerQueue = JobQueue<DevServerJob>
-
-extension JobQueue where Job == DevServerJob {
-    /// Reacts to a store change without waiting: a container that became `running` (a resume) gets its dev
-    /// servers back. Meant for the state-change observer (``ObservedChanges``).
-    public func containerChanged(_ change: StoreChange) {
-        guard case .container(let record, let from) = change, record.state == .running, from != .running else { return }
-        self.enqueue(.restart(record))
-    }
-}
 
 /// The probes in flight, each with a signal that ends it early when its server is stopped.
 actor DevServerProbes {

@@ -19,6 +19,9 @@ public protocol LifecycleStore: Store {
     /// Pending deliveries, oldest first, at most `limit`.
     func pendingDeliveries(limit: Int) async throws -> [WebhookDelivery]
 
+    /// How many deliveries are pending.
+    func pendingDeliveryCount() async throws -> Int
+
     /// Records that a pending delivery was applied (or given up).
     func finishDelivery(digest: String, at now: Date) async throws
 

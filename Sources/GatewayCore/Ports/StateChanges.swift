@@ -20,6 +20,12 @@ public enum StoreChange: Sendable, Equatable {
         case .autosave, .chatTurn: false
         }
     }
+
+    /// Whether a container became `running` again (a resume), so its live dev servers are to be brought back.
+    public var resumesDevServers: Bool {
+        guard case .container(let record, let from) = self else { return false }
+        return record.state == .running && from != nil && from != .running
+    }
 }
 
 /// The store's state-changing methods: the only writes anyone reacts to. Core services make every such change
@@ -157,7 +163,10 @@ public struct ObservedChanges: StateChanges {
     ) async throws -> ContainerRecord? {
         try await self.observe { store in
             let record = try await store.transitionContainer(project, from: from, to: to, at: now)
-            return (record, record.map { .container($0, from: from) })
+            let change = record.map { StoreChange.container($0, from: from) }
+            // A resumed container's dev servers wait for their relaunch in the store, committed with the resume.
+            if change?.resumesDevServers == true { try await store.markDevServersForRelaunch(project: project) }
+            return (record, change)
         }
     }
 

@@ -1,30 +1,59 @@
 import Foundation
 import Logging
 
-// MARK: - Restart after a resume
+// MARK: - Relaunch after a resume, lost probes
 
 extension DevServerSupervisor {
-    /// Brings back the recorded live servers of a container that became `running`: a server whose group is still
-    /// alive and ours is left alone; any other is launched again with its id, command and port (a new pid, `starting`,
-    /// probed again), or marked `stopped` when that fails, so no preview route points at nothing.
-    func restart(_ container: ContainerRecord) async {
-        guard let service = container.serviceUUID else { return }
+    /// How many rows one scan takes from the store.
+    static let scanLimit = 500
+
+    /// One pass over the store: relaunches the servers awaiting it, a project at a time and projects concurrently,
+    /// and probes again the `starting` servers whose probe was lost: on the `first` pass all of them (this replica
+    /// may have crashed with their probes), later the ones older than the readiness limit (another replica's).
+    func scan(first: Bool) async {
         do {
-            for server in try await self.store.devServers(project: container.projectID) where server.state.isLive {
-                await self.restart(server, in: service)
+            let awaiting = try await self.store.devServersAwaitingRelaunch(project: nil, limit: Self.scanLimit)
+            await withTaskGroup(of: Void.self) { group in
+                for project in Set(awaiting.map(\.projectID)) {
+                    group.addTask { await self.relaunch(project: project) }
+                }
+            }
+            let cutoff = first ? nil : self.clock.now.addingTimeInterval(-(self.readinessLimit + self.scanInterval).timeInterval)
+            for server in try await self.store.startingDevServers(startedBefore: cutoff, limit: Self.scanLimit) {
+                self.queue.enqueue(.probe(server))
             }
         } catch {
-            self.logger.error("reading a resumed container's dev servers failed", metadata: ["project.id": "\(container.projectID)", "error": "\(error)"])
+            self.logger.error("scanning for dev servers to relaunch or probe failed", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Restarts one server (see ``restart(_:)-(ContainerRecord)``).
+    /// Brings back the project's servers awaiting a relaunch, taking turns with its dev-server starts (here and on
+    /// other replicas). When another replica keeps the project busy, the next scan tries again.
+    func relaunch(project: ProjectID) async {
+        do {
+            try await self.exclusion.run(project) {
+                guard let service = try await self.runningService(of: project) else { return }
+                for server in try await self.store.devServersAwaitingRelaunch(project: project, limit: Self.scanLimit) {
+                    await self.restart(server, in: service)
+                }
+            }
+        } catch {
+            self.logger.warning("relaunching a resumed container's dev servers failed; the next scan retries", metadata: [
+                "project.id": "\(project)", "error": "\(error)",
+            ])
+        }
+    }
+
+    /// Restarts one server awaiting its relaunch: a server whose group is still alive and ours is left alone; any
+    /// other is launched again with its id, command and port (a new pid, `starting`, probed again), or marked
+    /// `stopped` when that fails, so no preview route points at nothing. Each outcome takes it off the queue.
     func restart(_ server: DevServerRecord, in service: ServiceUUID) async {
         let metadata: Logger.Metadata = ["dev_server.id": "\(server.id)", "project.id": "\(server.projectID)"]
         do {
             let result = try await self.execOnceUp(DevServerScript.relaunch(server), in: service, project: server.projectID)
             if result.exitCode == 0, DevServerScript.lines(result).last == "alive" {
                 // Still running: a `starting` one lost its probe while the container was away.
+                try await self.store.finishDevServerRelaunch(server.id, project: server.projectID)
                 if server.state == .starting { self.queue.enqueue(.probe(server)) }
                 return
             }

@@ -3,10 +3,16 @@ import Logging
 import ServiceLifecycle
 
 /// Drains the ``DevServerQueue``: polls each started dev server from the gateway with short, cancellable execs until
-/// it answers (`running`), dies or runs out of time (`failed`, with its log tail as the reason), and restarts a
-/// resumed container's live servers. Probes run concurrently; stopping a server ends its probe.
+/// it answers (`running`), dies or runs out of time (`failed`, with its log tail as the reason). Probes run
+/// concurrently; stopping a server ends its probe. Beside that, works off the store's relaunch queue (a resumed
+/// container's live servers) when ``relaunches`` rings and every ``scanInterval``, and probes again the `starting`
+/// servers whose probe a crashed replica took with it.
 public struct DevServerSupervisor: Service {
     public let queue: DevServerQueue
+    /// Rung when a container became `running` again: its servers await their relaunch in the store.
+    public let relaunches: Doorbell
+    /// The project's dev-server starts, which relaunches take turns with (here and across replicas).
+    let exclusion: ProjectExclusion
     /// Where servers and their containers are read.
     public let store: any StoreQueries
     /// Where a probe's outcome and a relaunch are recorded (observed).
@@ -17,17 +23,23 @@ public struct DevServerSupervisor: Service {
     public let readinessLimit: Duration
     /// The pause between two checks.
     public let interval: Duration
+    /// How often the relaunch queue and lost probes are looked for in the store.
+    public let scanInterval: Duration
     public let logger: Logger
     let probes = DevServerProbes()
 
     /// How many log lines a failure keeps as its reason.
     static let failureTailLines = 20
 
-    public init(
-        queue: DevServerQueue, store: any StoreQueries, changes: any StateChanges, shell: any ContainerShell,
-        clock: any WallClock = SystemClock(), readinessLimit: Duration = .seconds(300), interval: Duration = .seconds(1), logger: Logger
+    init(
+        queue: DevServerQueue, relaunches: Doorbell, exclusion: ProjectExclusion, store: any StoreQueries, changes: any StateChanges,
+        shell: any ContainerShell, clock: any WallClock, readinessLimit: Duration, interval: Duration, scanInterval: Duration,
+        logger: Logger
     ) {
         self.queue = queue
+        self.relaunches = relaunches
+        self.exclusion = exclusion
+        self.scanInterval = scanInterval
         self.store = store
         self.changes = changes
         self.shell = shell
@@ -37,14 +49,23 @@ public struct DevServerSupervisor: Service {
         self.logger = logger
     }
 
-    /// Drains the queue until graceful shutdown or cancellation, which also ends every probe.
+    /// Drains the queue and scans the store until graceful shutdown or cancellation, which also ends every probe.
     public func run() async {
-        await self.queue.drain(concurrently: true) { job in
-            switch job {
-            case .probe(let server): await self.probe(server)
-            case .cancelProbe(let id): await self.probes.cancel(id)
-            case .restart(let container): await self.restart(container)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await runPeriodically(every: self.scanInterval, jitter: 0.2, doorbell: self.relaunches) { run in
+                    await self.scan(first: run == 1)
+                }
             }
+            group.addTask {
+                await self.queue.drain(concurrently: true) { job in
+                    switch job {
+                    case .probe(let server): await self.probe(server)
+                    case .cancelProbe(let id): await self.probes.cancel(id)
+                    }
+                }
+            }
+            await group.waitForAll()
         }
     }
 
@@ -123,7 +144,12 @@ public struct DevServerSupervisor: Service {
 
     /// The Coolify service of the server's container while it is `running`.
     func runningService(of server: DevServerRecord) async throws -> ServiceUUID? {
-        guard let container = try await self.store.container(server.projectID), container.state == .running else { return nil }
+        try await self.runningService(of: server.projectID)
+    }
+
+    /// The Coolify service of the project's container while it is `running`.
+    func runningService(of project: ProjectID) async throws -> ServiceUUID? {
+        guard let container = try await self.store.container(project), container.state == .running else { return nil }
         return container.serviceUUID
     }
 

@@ -44,3 +44,20 @@ extension Migrations {
         ]
     )
 }
+
+extension Migrations {
+    /// A resumed container's live dev servers wait for their relaunch in the store (set in the transaction that
+    /// makes the container `running`), so a crash between the resume and the relaunch loses nothing.
+    static let devServerRelaunch = Migration(
+        version: 7,
+        name: "dev servers awaiting a relaunch after a resume",
+        postgres: [
+            "ALTER TABLE fs_dev_servers ADD COLUMN IF NOT EXISTS relaunch_pending BOOLEAN NOT NULL DEFAULT false",
+            "CREATE INDEX IF NOT EXISTS fs_dev_servers_relaunch_idx ON fs_dev_servers (started_at) WHERE relaunch_pending",
+        ],
+        sqlite: [
+            "ALTER TABLE fs_dev_servers ADD COLUMN relaunch_pending INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX IF NOT EXISTS fs_dev_servers_relaunch_idx ON fs_dev_servers (started_at) WHERE relaunch_pending = 1",
+        ]
+    )
+}
