@@ -144,6 +144,20 @@ public struct PostgresStore: Store, StateChanges, Service {
         ).first
     }
 
+    public func transitionContainer(
+        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int
+    ) async throws -> ContainerRecord? {
+        try await self.transaction { store in
+            // As a reservation: the row first, then the count under the workspace's lock, undone when one too many.
+            guard let record = try await store.transitionContainer(project, from: from, to: to, at: now) else { return nil }
+            try await store.lockQuota(of: record.workspace)
+            guard try await store.activeContainerCount(workspace: record.workspace) <= quota else {
+                throw GatewayError.quotaExceeded(workspace: record.workspace, limit: quota)
+            }
+            return record
+        }
+    }
+
     public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
         try await self.records(
             """

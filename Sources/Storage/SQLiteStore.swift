@@ -146,6 +146,19 @@ public final class SQLiteStore: Store, StateChanges {
         return try rows.first.map(Self.record)
     }
 
+    public func transitionContainer(
+        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int
+    ) async throws -> ContainerRecord? {
+        // The transaction holds the connection: moving and counting are one step.
+        try await self.transaction { store in
+            guard let record = try await store.transitionContainer(project, from: from, to: to, at: now) else { return nil }
+            guard try await store.activeContainerCount(workspace: record.workspace) <= quota else {
+                throw GatewayError.quotaExceeded(workspace: record.workspace, limit: quota)
+            }
+            return record
+        }
+    }
+
     public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
         let rows = try await self.run(
             """

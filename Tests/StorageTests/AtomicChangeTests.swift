@@ -91,6 +91,38 @@ struct AtomicChangeTests {
             #expect(await fixture.creates() == 3)
         }
     }
+
+    @Test("ten concurrent resumes of ten suspended projects with quota 3: exactly 3 running, 3 services up", arguments: StoreBackend.allCases)
+    func resumeRace(backend: StoreBackend) async throws {
+        try await LifecycleFixture.with(backend, quota: 3) { fixture in
+            var requests: [EnsureRequest] = []
+            for _ in 0..<10 {
+                let request = fixture.request(start: false)
+                #expect(try await fixture.lifecycle.ensure(request).state == "suspended")
+                requests.append(request)
+            }
+            let refused = try await withThrowingTaskGroup(of: Int.self) { group in
+                for request in requests {
+                    group.addTask {
+                        do {
+                            _ = try await fixture.lifecycle.resume(workspace: request.workspace, project: request.project)
+                            return 0
+                        } catch let error as GatewayError where error.code == .quotaExceeded {
+                            return 1
+                        }
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(refused == 7)
+            var running = 0
+            for request in requests where try await fixture.store.container(request.project)?.state == .running { running += 1 }
+            #expect(running == 3)
+            // A resume that lost the race for the last place stops the service it started.
+            let up = await fixture.standIn.services().values.filter { $0.status.hasPrefix("running") }
+            #expect(up.count == 3, "\(up.map(\.status))")
+        }
+    }
 }
 
 /// A failure a test injects.

@@ -44,11 +44,21 @@ extension ContainerLifecycle {
         guard let uuid = record.serviceUUID else {
             throw GatewayError.containerBusy(record.projectID, state: record.state, operation: "be resumed")
         }
+        // Refused early, before Coolify is asked; the quota is then held by the move itself (atomic).
         try await self.checkQuota(record.workspace)
         try await self.orchestrator.startService(uuid)
-        return try await self.updated(
-            self.changes.transitionContainer(record.projectID, from: .suspended, to: .running, at: self.clock.now), else: record
-        )
+        do {
+            return try await self.updated(
+                self.changes.transitionContainer(
+                    record.projectID, from: .suspended, to: .running, at: self.clock.now, withinQuota: self.settings.quotaPerWorkspace
+                ),
+                else: record
+            )
+        } catch let error as GatewayError where error.code == .quotaExceeded {
+            // Another resume of the workspace took the last place meanwhile: this service was started for nothing.
+            try? await self.orchestrator.stopService(uuid)
+            throw error
+        }
     }
 
     func requireContainer(workspace: WorkspaceSlug, project: ProjectID) async throws -> ContainerRecord {

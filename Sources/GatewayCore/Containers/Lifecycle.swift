@@ -120,10 +120,9 @@ public struct ContainerLifecycle: Sendable {
     /// Retries a failed container: restarts its service, or creates one when it has none (or Coolify lost it).
     func retry(_ record: ContainerRecord, request: EnsureRequest) async throws -> EnsureOutcome {
         try self.checkSSH()
-        try await self.checkQuota(request.workspace)
         let reason = try await self.store.diagnostics(record.projectID).blockedReason
         guard let claimed = try await self.changes.transitionContainer(
-            record.projectID, from: .failed, to: .provisioning, at: self.clock.now
+            record.projectID, from: .failed, to: .provisioning, at: self.clock.now, withinQuota: self.settings.quotaPerWorkspace
         ) else {
             return EnsureOutcome(record: try await self.current(record), created: false)
         }

@@ -44,6 +44,15 @@ public protocol StateChanges: Sendable {
     /// - Throws: ``GatewayError`` `invalid_transition` when the state machine forbids the move.
     func transitionContainer(_ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date) async throws -> ContainerRecord?
 
+    /// ``transitionContainer(_:from:to:at:)`` into a state that counts against the quota (`provisioning`,
+    /// `running`), kept only while the workspace then has at most `quota` such containers (moved and counted as one
+    /// step, so concurrent resumes and retries cannot exceed it).
+    /// - Throws: ``GatewayError`` `quota_exceeded` (and nothing changed) when the move would exceed the quota;
+    ///   `invalid_transition`.
+    func transitionContainer(
+        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int
+    ) async throws -> ContainerRecord?
+
     /// Records the Coolify service of a reserved row, only if it has none yet.
     /// - Returns: The updated row, or nil when the row is missing or already has a service.
     func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord?
@@ -161,10 +170,25 @@ public struct ObservedChanges: StateChanges {
     public func transitionContainer(
         _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date
     ) async throws -> ContainerRecord? {
+        try await self.observeContainer(project, from: from) { store in try await store.transitionContainer(project, from: from, to: to, at: now) }
+    }
+
+    public func transitionContainer(
+        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int
+    ) async throws -> ContainerRecord? {
+        try await self.observeContainer(project, from: from) { store in
+            try await store.transitionContainer(project, from: from, to: to, at: now, withinQuota: quota)
+        }
+    }
+
+    /// Makes a container transition observed; a resumed container's dev servers wait for their relaunch in the
+    /// store, committed with the resume.
+    func observeContainer(
+        _ project: ProjectID, from: ContainerState, _ transition: @escaping @Sendable (any GatewayStore) async throws -> ContainerRecord?
+    ) async throws -> ContainerRecord? {
         try await self.observe { store in
-            let record = try await store.transitionContainer(project, from: from, to: to, at: now)
+            let record = try await transition(store)
             let change = record.map { StoreChange.container($0, from: from) }
-            // A resumed container's dev servers wait for their relaunch in the store, committed with the resume.
             if change?.resumesDevServers == true { try await store.markDevServersForRelaunch(project: project) }
             return (record, change)
         }
