@@ -169,6 +169,16 @@ let package = Package(
         // One chat-turn signature check on a 1 MiB body with 1 and 5,000 candidates, beside one raw HMAC of the body
         // as the floor (scripts/bench-signature).
         .executableTarget(
+            name: "TurnBench",
+            dependencies: [
+                "GatewayTestSupport",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Benchmarks/TurnBench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "SignatureBench",
             dependencies: ["Events", .product(name: "Crypto", package: "swift-crypto")],
             path: "Benchmarks/SignatureBench",

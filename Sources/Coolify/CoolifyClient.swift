@@ -24,9 +24,15 @@ public struct CoolifyClient: Sendable {
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout.timeInterval + 5
         sessionConfiguration.timeoutIntervalForResource = configuration.requestTimeout.timeInterval + 5
+        // URLSession's default of 6 connections per host would make the seventh project's create wait for one of
+        // the first six (projects are worked on concurrently, up to VIBN_WORKER_CONCURRENCY).
+        sessionConfiguration.httpMaximumConnectionsPerHost = Self.maximumConnections
         self.session = URLSession(configuration: sessionConfiguration)
         self.logger = logger
     }
+
+    /// How many calls to Coolify may be in flight at once.
+    static let maximumConnections = 64
 
     /// Whether a failed call may be sent again.
     enum Replay {

@@ -19,11 +19,13 @@ extension PostgresStore: ChatTurnStore, ProjectLeaseStore {
     }
 
     public func takeNextTurn(project: ProjectID) async throws -> (turn: ChatTurn, attempts: Int)? {
+        // Matched by the primary key (`seq` has no index of its own: a match on it alone scans the whole table).
         let rows = try await self.query(
             """
             UPDATE vibn_chat_turns SET attempts = attempts + 1
-            WHERE seq = (SELECT seq FROM vibn_chat_turns WHERE project_id = \(project.rawValue) AND applied_at IS NULL
-                         ORDER BY received_at, seq LIMIT 1)
+            WHERE project_id = \(project.rawValue)
+              AND (turn_id, phase) = (SELECT turn_id, phase FROM vibn_chat_turns WHERE project_id = \(project.rawValue)
+                                        AND applied_at IS NULL ORDER BY received_at, seq LIMIT 1)
             RETURNING turn_id, phase, project_id, workspace, project_slug, received_at, attempts
             """,
             logger: self.logger

@@ -25,4 +25,29 @@ struct DeadlineTests {
             _ = try await withDeadlineNotWaiting(.seconds(5)) { throw CancellationError() }
         }
     }
+
+    @Test("two hundred concurrent deadlines each ring once, and one set after the watch has stopped still rings")
+    func manyDeadlines() async throws {
+        let started = ContinuousClock.now
+        let expired = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    do {
+                        _ = try await withDeadlineNotWaiting(.milliseconds(50 + index)) { await Self.stubborn(.seconds(5)) }
+                        return false
+                    } catch {
+                        return error is DeadlineExceeded
+                    }
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(expired == 200)
+        #expect(ContinuousClock.now - started < .seconds(3))
+        // Nothing is set now: the watch ends; a new deadline starts it again.
+        try await Task.sleep(for: .milliseconds(200))
+        await #expect(throws: DeadlineExceeded.self) {
+            _ = try await withDeadlineNotWaiting(.milliseconds(50)) { await Self.stubborn(.seconds(5)) }
+        }
+    }
 }

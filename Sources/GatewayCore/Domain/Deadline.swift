@@ -42,13 +42,10 @@ public func withDeadlineNotWaiting<T: Sendable>(
     let work = Task {
         do { outcome.finish(.success(try await operation())) } catch { outcome.finish(.failure(error)) }
     }
-    let timer = Task {
-        try await Task.sleep(for: limit)
-        outcome.finish(.failure(DeadlineExceeded(limit: limit)))
-    }
+    let alarm = DeadlineWatchdog.shared.set(ContinuousClock.now + limit) { outcome.finish(.failure(DeadlineExceeded(limit: limit))) }
     defer {
         work.cancel()
-        timer.cancel()
+        DeadlineWatchdog.shared.clear(alarm)
     }
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { outcome.wait($0) }
@@ -79,5 +76,57 @@ private final class Outcome<T: Sendable>: Sendable {
             return waiter
         }
         waiter?.resume(with: result)
+    }
+}
+
+/// The alarms of ``withDeadlineNotWaiting(_:_:)``, rung by one timer task for the whole process (checking every
+/// ``tick`` while any alarm is set, stopping when none is) instead of a sleeping task per call: that call wraps every
+/// database query, and a task and a timer per query cost more than the query's own work in the gateway.
+final class DeadlineWatchdog: Sendable {
+    static let shared = DeadlineWatchdog()
+    /// How late an alarm may ring.
+    static let tick = Duration.milliseconds(20)
+
+    private struct Alarms: ~Copyable {
+        var next: UInt64 = 0
+        var set: [UInt64: (at: ContinuousClock.Instant, ring: @Sendable () -> Void)] = [:]
+        var watching = false
+    }
+
+    private let alarms = Mutex(Alarms())
+
+    /// Sets an alarm that calls `ring` once `deadline` has passed, unless cleared first.
+    /// - Returns: The alarm, for ``clear(_:)``.
+    func set(_ deadline: ContinuousClock.Instant, ring: @escaping @Sendable () -> Void) -> UInt64 {
+        let (alarm, startWatching) = self.alarms.withLock { alarms in
+            alarms.next += 1
+            alarms.set[alarms.next] = (deadline, ring)
+            defer { alarms.watching = true }
+            return (alarms.next, !alarms.watching)
+        }
+        if startWatching { Task.detached { await self.watch() } }
+        return alarm
+    }
+
+    /// Clears an alarm that has not rung.
+    func clear(_ alarm: UInt64) {
+        self.alarms.withLock { _ = $0.set.removeValue(forKey: alarm) }
+    }
+
+    /// Rings the alarms that are due every tick, until none is set.
+    private func watch() async {
+        while true {
+            try? await Task.sleep(for: Self.tick)
+            let now = ContinuousClock.now
+            let (due, done) = self.alarms.withLock { alarms in
+                let due = alarms.set.filter { $0.value.at <= now }
+                for alarm in due.keys { alarms.set.removeValue(forKey: alarm) }
+                // Decided under the lock, so an alarm set meanwhile either is seen here or starts a new watch.
+                if alarms.set.isEmpty { alarms.watching = false }
+                return (due.values.map(\.ring), !alarms.watching)
+            }
+            for ring in due { ring() }
+            if done { return }
+        }
     }
 }
