@@ -60,13 +60,16 @@ enum TurnLoad {
     }
 }
 
-/// pgbench running, per transaction, the SQL the gateway runs for one `ended` turn (PostgresStore: claimTurn at the
-/// route; then acquireProjectLease, takeNextTurn, container, touchContainer, finishTurn in its transaction, the
-/// takeNextTurn that finds no more, releaseProjectLease), with the same bound parameters (`-M extended`).
+/// pgbench running, per transaction, the SQL the gateway runs for one `ended` turn (PostgresStore, as PostgreSQL's
+/// `log_statement = all` shows it: at the route the tenant check's container read and claimTurn; then
+/// acquireProjectLease, takeNextTurn, touchContainer, finishTurn, the takeNextTurn that finds no more, and
+/// releaseProjectLease), with bound parameters like the gateway's (`-M extended`).
 enum FloorLoad {
     static let script = """
         \\set p random(0, :projects - 1)
         \\set n random(1, 2000000000)
+        SELECT project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at, project_slug, \
+        preview_token FROM fs_project_dev_containers WHERE project_id = 'bench-' || :p;
         INSERT INTO vibn_chat_turns (turn_id, phase, project_id, workspace, project_slug, received_at) \
         VALUES ('pg-' || :client_id || '-' || :n, 'ended', 'bench-' || :p, 'bench', 'app', now()) \
         ON CONFLICT (project_id, turn_id, phase) DO NOTHING RETURNING turn_id;
@@ -78,17 +81,16 @@ enum FloorLoad {
         WHERE project_id = 'bench-' || :p AND (turn_id, phase) = (SELECT turn_id, phase FROM vibn_chat_turns \
         WHERE project_id = 'bench-' || :p AND applied_at IS NULL ORDER BY received_at, seq LIMIT 1) \
         RETURNING turn_id, phase, project_id, workspace, project_slug, received_at, attempts;
-        SELECT project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at, project_slug, \
-        preview_token FROM fs_project_dev_containers WHERE project_id = 'bench-' || :p;
-        UPDATE fs_project_dev_containers SET last_active_at = GREATEST(last_active_at, now()) WHERE project_id = 'bench-' || :p;
-        BEGIN;
+        UPDATE fs_project_dev_containers SET last_active_at = GREATEST(last_active_at, now()) \
+        WHERE project_id = 'bench-' || :p AND workspace = 'bench' \
+        RETURNING project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at, project_slug, preview_token;
         UPDATE vibn_chat_turns SET applied_at = now(), outcome = 'applied' \
         WHERE project_id = 'bench-' || :p AND turn_id = 'pg-' || :client_id || '-' || :n AND phase = 'ended' \
         AND applied_at IS NULL RETURNING turn_id;
-        COMMIT;
         UPDATE vibn_chat_turns SET attempts = attempts + 1 \
         WHERE project_id = 'bench-' || :p AND (turn_id, phase) = (SELECT turn_id, phase FROM vibn_chat_turns \
-        WHERE project_id = 'bench-' || :p AND applied_at IS NULL ORDER BY received_at, seq LIMIT 1) RETURNING turn_id;
+        WHERE project_id = 'bench-' || :p AND applied_at IS NULL ORDER BY received_at, seq LIMIT 1) \
+        RETURNING turn_id, phase, project_id, workspace, project_slug, received_at, attempts;
         DELETE FROM vibn_project_leases WHERE project_id = 'bench-' || :p AND purpose = 'turns' AND owner = 'pgbench-' || :client_id;
 
         """

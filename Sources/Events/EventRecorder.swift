@@ -34,11 +34,11 @@ public struct EventRecorder: EventSink {
 
     /// Wakes the deliverer when `change` was committed with an event.
     public func committed(_ change: StoreChange) {
-        if Self.callsForEvent(change) { self.wake() }
+        if self.callsForEvent(change) { self.wake() }
     }
 
     /// Whether `change` calls for an event (what ``event(for:reading:)`` turns into one).
-    static func callsForEvent(_ change: StoreChange) -> Bool {
+    public func callsForEvent(_ change: StoreChange) -> Bool {
         switch change {
         case .container(let record, let from): from != record.state
         case .devServer(let record, let from): from != record.state && (record.state == .running || record.state == .failed)
@@ -51,7 +51,7 @@ public struct EventRecorder: EventSink {
     /// server that did not just become `running` or `failed`, a chat turn that was applied.
     /// - Parameter store: Where the change's project is read (its transaction); this recorder's store by default.
     public func event(for change: StoreChange, reading store: (any StoreQueries)? = nil) async throws -> OutboundEvent? {
-        guard Self.callsForEvent(change) else { return nil }
+        guard self.callsForEvent(change) else { return nil }
         let store = store ?? self.store
         switch change {
         case .container(let record, let from):

@@ -43,6 +43,7 @@ public struct Gateway: Sendable {
         let changes = ObservedChanges(
             ports.store,
             record: { change, store in try await events?.record(change, in: store) },
+            recordsAnything: { change in events?.callsForEvent(change) ?? false },
             committed: { change in
                 if change.affectsPreviews { previewRoutes?.previewsChanged() }
                 if change.resumesDevServers { relaunches.ring() }

@@ -180,14 +180,14 @@ public struct PostgresStore: Store, StateChanges, Service {
         return nil
     }
 
-    public func touchContainer(_ project: ProjectID, at now: Date) async throws {
-        try await self.query(
+    public func touchContainer(_ project: ProjectID, workspace: WorkspaceSlug, at now: Date) async throws -> ContainerRecord? {
+        try await self.records(
             """
             UPDATE fs_project_dev_containers SET last_active_at = GREATEST(last_active_at, \(now))
-            WHERE project_id = \(project.rawValue)
-            """,
-            logger: self.logger
-        )
+            WHERE project_id = \(project.rawValue) AND workspace = \(workspace.rawValue)
+            RETURNING \(unescaped: ContainerRow.columns)
+            """
+        ).first
     }
 
     public func containers(in states: Set<ContainerState>) async throws -> [ContainerRecord] {

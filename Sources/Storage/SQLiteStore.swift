@@ -181,11 +181,15 @@ public final class SQLiteStore: Store, StateChanges {
         return try rows.first?.column("preview_token")?.string.map { try PreviewToken(validating: $0) }
     }
 
-    public func touchContainer(_ project: ProjectID, at now: Date) async throws {
-        _ = try await self.run(
-            "UPDATE fs_project_dev_containers SET last_active_at = MAX(last_active_at, ?1) WHERE project_id = ?2",
-            [.float(now.timeIntervalSince1970), .text(project.rawValue)]
+    public func touchContainer(_ project: ProjectID, workspace: WorkspaceSlug, at now: Date) async throws -> ContainerRecord? {
+        let rows = try await self.run(
+            """
+            UPDATE fs_project_dev_containers SET last_active_at = MAX(last_active_at, ?1) WHERE project_id = ?2 AND workspace = ?3
+            RETURNING \(ContainerRow.columns)
+            """,
+            [.float(now.timeIntervalSince1970), .text(project.rawValue), .text(workspace.rawValue)]
         )
+        return try rows.first.map(Self.record)
     }
 
     public func containers(in states: Set<ContainerState>) async throws -> [ContainerRecord] {

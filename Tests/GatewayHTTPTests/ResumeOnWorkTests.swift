@@ -72,7 +72,7 @@ struct ResumeOnWorkTests {
             fixture.clock.advance(by: 6 * 60)
             #expect(await periodic.saveActive() == 0)
             // Activity again, past the throttle: saved again.
-            try await fixture.app.store.touchContainer(project, at: fixture.clock.now)
+            try await fixture.app.store.touchContainer(project, workspace: IdleSweepFixture.workspace, at: fixture.clock.now)
             fixture.clock.advance(by: 1)
             try await fixture.run("echo more >> /workspace/app/work.txt", in: uuid)
             #expect(await periodic.saveActive() == 1)

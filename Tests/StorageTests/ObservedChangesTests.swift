@@ -22,7 +22,7 @@ struct ObservedChangesTests {
             _ = try await changes.transitionContainer(project, from: .running, to: .suspended, at: self.now)
             let running = try #require(try await changes.transitionContainer(project, from: .provisioning, to: .running, at: self.now))
             _ = try await base.container(project)
-            try await base.touchContainer(project, at: self.now)
+            try await base.touchContainer(project, workspace: reservation.workspace, at: self.now)
             let server = DevServerRecord(
                 id: .random(), projectID: project, workspace: reservation.workspace, name: "web", command: "vite",
                 port: try PreviewPort(validating: 3000), pid: nil, previewURL: "https://x", state: .starting,

@@ -161,11 +161,15 @@ struct StoreTests {
     @Test("touch moves last activity forward only", arguments: StoreBackend.allCases)
     func touch(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in
-            let project = uniqueProject()
-            _ = try await store.reserveContainer(self.reservation(project, uniqueWorkspace()), at: self.now)
-            try await store.touchContainer(project, at: self.now.addingTimeInterval(60))
+            let (project, workspace) = (uniqueProject(), uniqueWorkspace())
+            _ = try await store.reserveContainer(self.reservation(project, workspace), at: self.now)
+            let touched = try await store.touchContainer(project, workspace: workspace, at: self.now.addingTimeInterval(60))
+            #expect(touched?.lastActiveAt == self.now.addingTimeInterval(60))
             #expect(try await store.container(project)?.lastActiveAt == self.now.addingTimeInterval(60))
-            try await store.touchContainer(project, at: self.now.addingTimeInterval(30))
+            try await store.touchContainer(project, workspace: workspace, at: self.now.addingTimeInterval(30))
+            #expect(try await store.container(project)?.lastActiveAt == self.now.addingTimeInterval(60))
+            // Another workspace's project is neither touched nor shown.
+            #expect(try await store.touchContainer(project, workspace: uniqueWorkspace(), at: self.now.addingTimeInterval(90)) == nil)
             #expect(try await store.container(project)?.lastActiveAt == self.now.addingTimeInterval(60))
         }
     }

@@ -42,6 +42,6 @@ public struct ExecService: Sendable {
            try await self.changes.transitionContainer(record.projectID, from: record.state, to: .running, at: now) != nil {
             return
         }
-        try await self.directory.store.touchContainer(record.projectID, at: now)
+        try await self.directory.store.touchContainer(record.projectID, workspace: record.workspace, at: now)
     }
 }

@@ -4,6 +4,9 @@ public protocol EventSink: Sendable {
     /// stored together or not at all.
     func record(_ change: StoreChange, in store: any StoreQueries) async throws
 
+    /// Whether `change` calls for an event (``record(_:in:)`` writes nothing for any other).
+    func callsForEvent(_ change: StoreChange) -> Bool
+
     /// `change` was committed with its event, if it called for one: deliver soon (returns at once).
     func committed(_ change: StoreChange)
 }

@@ -129,20 +129,25 @@ extension StateChanges {
 public struct ObservedChanges: StateChanges {
     let store: any GatewayStore
     let record: @Sendable (StoreChange, any GatewayStore) async throws -> Void
+    let recordsAnything: @Sendable (StoreChange) -> Bool
     let committed: @Sendable (StoreChange) -> Void
 
     /// - Parameters:
     ///   - store: Where the changes are made.
     ///   - record: Runs inside each change's transaction, after the change; what it writes commits with the change,
     ///     and when it throws neither is kept.
+    ///   - recordsAnything: Whether `record` writes anything for a change: a finished chat turn it writes nothing for
+    ///     (an applied one, the hot path) is one statement without a transaction of its own.
     ///   - committed: Runs after the commit, on the caller's task: it should hand off, never wait.
     public init(
         _ store: any GatewayStore,
         record: @escaping @Sendable (StoreChange, any GatewayStore) async throws -> Void = { _, _ in },
+        recordsAnything: @escaping @Sendable (StoreChange) -> Bool = { _ in true },
         committed: @escaping @Sendable (StoreChange) -> Void
     ) {
         self.store = store
         self.record = record
+        self.recordsAnything = recordsAnything
         self.committed = committed
     }
 
@@ -234,7 +239,13 @@ public struct ObservedChanges: StateChanges {
     }
 
     public func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool {
-        try await self.observe { store in
+        let change = StoreChange.chatTurn(turn, outcome)
+        guard self.recordsAnything(change) else {
+            let finished = try await self.store.finishTurn(turn, outcome: outcome, at: now)
+            if finished { self.committed(change) }
+            return finished
+        }
+        return try await self.observe { store in
             let finished = try await store.finishTurn(turn, outcome: outcome, at: now)
             return (finished, finished ? .chatTurn(turn, outcome) : nil)
         }

@@ -18,8 +18,10 @@ public protocol Store: Sendable {
     /// - Returns: The token, or nil when the project has no row.
     func ensurePreviewToken(_ project: ProjectID, candidate: PreviewToken) async throws -> PreviewToken?
 
-    /// Records activity on a container now.
-    func touchContainer(_ project: ProjectID, at now: Date) async throws
+    /// Records activity on the workspace's project's container now.
+    /// - Returns: The row after the change; nil when the project has no container in `workspace`.
+    @discardableResult
+    func touchContainer(_ project: ProjectID, workspace: WorkspaceSlug, at now: Date) async throws -> ContainerRecord?
 
     /// The containers in any of `states`, oldest first.
     func containers(in states: Set<ContainerState>) async throws -> [ContainerRecord]

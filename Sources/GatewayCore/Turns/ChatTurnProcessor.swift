@@ -164,12 +164,15 @@ public struct ChatTurnProcessor: Service {
     func started(_ turn: ChatTurn) async throws {
         guard let lifecycle = self.lifecycle else { throw GatewayError.coolifyNotConfigured }
         _ = try await lifecycle.ensure(EnsureRequest(workspace: turn.workspace, project: turn.project, slug: turn.slug, start: true))
-        try await self.store.touchContainer(turn.project, at: self.clock.now)
+        try await self.store.touchContainer(turn.project, workspace: turn.workspace, at: self.clock.now)
     }
 
     func ended(_ turn: ChatTurn, metadata: Logger.Metadata) async throws {
-        guard let record = try await self.directory.container(workspace: turn.workspace, project: turn.project) else { return }
-        try await self.store.touchContainer(turn.project, at: self.clock.now)
+        guard let record = try await self.store.touchContainer(turn.project, workspace: turn.workspace, at: self.clock.now) else {
+            // No container in the turn's workspace: none at all (nothing to do), or another workspace's (refused).
+            _ = try await self.directory.container(workspace: turn.workspace, project: turn.project)
+            return
+        }
         guard self.autosave.shell != nil else { return }
         let result = try await self.autosave.save(record, force: false)
         self.logger.info("autosave after a chat turn", metadata: metadata.merging([
