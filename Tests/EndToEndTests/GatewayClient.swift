@@ -25,6 +25,8 @@ struct HTTPAnswer: Sendable {
 struct GatewayClient: Sendable {
     let origin: URL
     let token: String?
+    /// The session requests go through (the shared one opens at most 6 connections per host).
+    var session: URLSession = .shared
 
     /// Sends one request; `json` is sent as `application/json`.
     func send(_ method: String, _ path: String, json: String? = nil, headers: [(name: String, value: String)] = []) async throws -> HTTPAnswer {
@@ -36,7 +38,7 @@ struct GatewayClient: Sendable {
             request.httpBody = Data(json.utf8)
         }
         for header in headers { request.setValue(header.value, forHTTPHeaderField: header.name) }
-        let (data, response) = try await URLSession.shared.response(to: request)
+        let (data, response) = try await self.session.response(to: request)
         return HTTPAnswer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 
@@ -44,7 +46,7 @@ struct GatewayClient: Sendable {
     func chatTurn(_ turn: [String: String], secret: String) async throws -> HTTPAnswer {
         let body = try JSONSerialization.data(withJSONObject: turn, options: .sortedKeys)
         let headers = try StandardWebhookSigner(secret: secret).headers(id: "msg_" + UUID().uuidString, timestamp: Date(), body: body)
-        let unsigned = GatewayClient(origin: self.origin, token: nil)
+        let unsigned = GatewayClient(origin: self.origin, token: nil, session: self.session)
         return try await unsigned.send("POST", "/v1/events/chat-turn", json: String(decoding: body, as: UTF8.self), headers: headers)
     }
 }

@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import GatewayCore
+@testable import GatewayCore
 import GatewayHTTP
 import GatewayTestSupport
 import HTTPTypes
@@ -54,6 +54,33 @@ struct DurableTurnTests {
             #expect(try refused.errorBody().error.code == "overloaded")
             #expect(try await app.store.pendingTurnCount() == 2)
             #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-1")).status == .accepted)
+        }
+        try await app.store.close()
+    }
+
+    @Test("turns another replica applied stop counting against this replica's backlog at its next scan of the store")
+    func backlogForgetsTurnsAppliedElsewhere() async throws {
+        let app = try await TestApp.make()
+        var settings = GatewaySettings.testing()
+        settings.turns.backlog = 2
+        let gateway = app.gateway(settings: settings)
+        // The router alone: this replica works nothing off; the other one (below, through the store) does.
+        let router = try buildRouter(gateway, http: HTTPSettings(apiToken: TestApp.token))
+        try await Application(router: router, logger: Logger(label: "http-tests")).test(.router) { client async throws in
+            for id in ["t-1", "t-2"] {
+                #expect(try await client.chatTurn(ChatTurnFixture.body(turn: id)).status == .accepted)
+            }
+            // Another replica held the project's lease and applied both turns.
+            for id in ["t-1", "t-2"] {
+                #expect(try await app.store.finishTurn(ChatTurnFixture.turn(id, .ended), outcome: .applied, at: Date()))
+            }
+            #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-3")).status == .serviceUnavailable)
+            await gateway.chatTurns.scan()
+            #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-3")).status == .accepted)
+            // A turn still pending keeps counting: the backlog holds t-3 and one more.
+            #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-4")).status == .accepted)
+            await gateway.chatTurns.scan()
+            #expect(try await client.chatTurn(ChatTurnFixture.body(turn: "t-5")).status == .serviceUnavailable)
         }
         try await app.store.close()
     }

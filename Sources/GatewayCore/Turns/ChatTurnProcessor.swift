@@ -65,6 +65,7 @@ public struct ChatTurnProcessor: Service {
             self.backlog.release(turn)
             return false
         }
+        self.backlog.claimed(turn)
         self.scheduler.submit(turn.project)
         return true
     }
@@ -86,10 +87,15 @@ public struct ChatTurnProcessor: Service {
         }
     }
 
-    /// Schedules every project with pending turns.
+    /// Schedules every project with pending turns, and forgets the turns this replica claimed that another one applied.
     func scan() async {
+        let limit = 10_000
+        let started = ContinuousClock.now
         do {
-            for project in try await self.store.projectsWithPendingTurns(limit: 10_000) { self.scheduler.submit(project) }
+            let pending = try await self.store.projectsWithPendingTurns(limit: limit)
+            // Only a complete list shows which projects have nothing pending.
+            if pending.count < limit { self.backlog.forgetApplied(pending: Set(pending), claimedBefore: started) }
+            for project in pending { self.scheduler.submit(project) }
         } catch {
             self.logger.error("reading the pending chat turns failed", metadata: ["error": "\(error)"])
         }
