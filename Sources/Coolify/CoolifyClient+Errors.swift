@@ -39,10 +39,15 @@ extension CoolifyClient {
         return excerpt.isEmpty || excerpt.hasPrefix("<") ? "HTTP \(status)" : excerpt
     }
 
+    /// Coolify's message for a token it does not accept (with status 400).
+    static let invalidToken = "Invalid token."
+
     /// The failure of a non-2xx answer.
     static func failure(status: Int, body: Data, retryAfter header: String?) -> Failure {
         let message = Self.message(from: body, status: status)
         let retryAfter = header.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { Duration.seconds(max(0, $0)) }
+        // Coolify answers a request with a revoked or unknown token 400 `Invalid token.`: the same failure as a 401.
+        let status = status == 400 && message == Self.invalidToken ? 401 : status
         switch status {
         case 401, 403:
             return Failure(error: .coolifyUnauthorized(message), transient: false, retryAfter: nil, rateLimited: false)

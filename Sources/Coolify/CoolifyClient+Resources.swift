@@ -22,6 +22,8 @@ struct CreateServiceBody: Encodable, Sendable {
     let description: String
     let project_uuid: String
     let server_uuid: String
+    /// Left out when nil (Coolify then picks the server's only destination).
+    let destination_uuid: String?
     let environment_name: String
     /// The compose document as strict, padded base64.
     let docker_compose_raw: String
@@ -49,7 +51,8 @@ extension CoolifyClient {
     ) async throws -> ServiceUUID {
         let body = CreateServiceBody(
             name: name, description: description, project_uuid: projectUUID,
-            server_uuid: self.configuration.serverUUID, environment_name: self.configuration.environmentName,
+            server_uuid: self.configuration.serverUUID, destination_uuid: self.configuration.destinationUUID,
+            environment_name: self.configuration.environmentName,
             docker_compose_raw: Data(compose.utf8).base64EncodedString(), instant_deploy: instantDeploy
         )
         let data = try await self.send("POST", "/services", body: body, replay: .onlyWhenRefused)
@@ -66,15 +69,27 @@ extension CoolifyClient {
         try Self.decode([CoolifyService].self, try await self.send("GET", "/services", replay: .idempotent))
     }
 
-    /// `POST /services/{uuid}/start` (queued by Coolify).
+    /// `POST /services/{uuid}/start` (queued by Coolify). Coolify's 400 `Service is already running.` counts as done,
+    /// so a resume and its retries converge.
     public func startService(_ uuid: ServiceUUID) async throws {
-        _ = try await self.send("POST", "/services/\(uuid)/start", replay: .idempotent)
+        _ = try await self.send("POST", "/services/\(uuid)/start", replay: .idempotent, done: Self.alreadyRunning)
     }
 
-    /// `POST /services/{uuid}/stop` (queued by Coolify).
+    /// `POST /services/{uuid}/stop?docker_cleanup=false` (queued by Coolify). Without `docker_cleanup=false` Coolify
+    /// runs `docker rmi` on every unused image not labelled `coolify.managed=true` after the stop: the dev image
+    /// too, and with `pull_policy: never` the next resume fails. Coolify's 400 `Service is already stopped.` counts
+    /// as done.
     public func stopService(_ uuid: ServiceUUID) async throws {
-        _ = try await self.send("POST", "/services/\(uuid)/stop", replay: .idempotent)
+        _ = try await self.send(
+            "POST", "/services/\(uuid)/stop", query: [URLQueryItem(name: "docker_cleanup", value: "false")], replay: .idempotent,
+            done: Self.alreadyStopped
+        )
     }
+
+    /// Coolify's answer to a start of a service whose status contains `running`.
+    static let alreadyRunning = "Service is already running."
+    /// Coolify's answer to a stop of a service whose status contains `stopped` or `exited`.
+    static let alreadyStopped = "Service is already stopped."
 
     /// `DELETE /services/{uuid}`, with its volumes and configuration.
     public func deleteService(_ uuid: ServiceUUID) async throws {

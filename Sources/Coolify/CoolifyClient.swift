@@ -61,14 +61,16 @@ public struct CoolifyClient: Sendable {
     ///   - query: Query items.
     ///   - body: A JSON body, encoded exactly (no fields added).
     ///   - replay: Whether the call may be repeated.
+    ///   - done: A 400 message that means the call's goal holds already (answered as an empty success).
     func send(
-        _ method: String, _ path: String, query: [URLQueryItem] = [], body: (any Encodable & Sendable)? = nil, replay: Replay
+        _ method: String, _ path: String, query: [URLQueryItem] = [], body: (any Encodable & Sendable)? = nil, replay: Replay,
+        done: String? = nil
     ) async throws -> Data {
         let request = try self.request(method, path, query: query, body: body)
         var attempt = 1
         while true {
             do {
-                return try await self.attempt(request)
+                return try await self.attempt(request, done: done)
             } catch let failure as Failure {
                 let retryable = switch replay {
                 case .idempotent: failure.transient || failure.rateLimited
@@ -104,7 +106,7 @@ public struct CoolifyClient: Sendable {
         return request
     }
 
-    func attempt(_ request: URLRequest) async throws -> Data {
+    func attempt(_ request: URLRequest, done: String?) async throws -> Data {
         let data: Data
         let response: URLResponse
         do {
@@ -130,6 +132,7 @@ public struct CoolifyClient: Sendable {
             throw Failure(error: .coolifyConnectionLost("no HTTP answer"), transient: true, retryAfter: nil, rateLimited: false)
         }
         if (200..<300).contains(http.statusCode) { return data }
+        if http.statusCode == 400, let done, Self.message(from: data, status: 400) == done { return Data() }
         throw Self.failure(status: http.statusCode, body: data, retryAfter: http.value(forHTTPHeaderField: "Retry-After"))
     }
 }

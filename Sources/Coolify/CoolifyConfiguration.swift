@@ -8,6 +8,9 @@ public struct CoolifyConfiguration: Sendable {
     public var token: String
     /// The server dev containers run on.
     public var serverUUID: String
+    /// The server's destination (Docker network) for dev containers; nil: Coolify picks the server's only one (a
+    /// server with several answers 400 to a create without it).
+    public var destinationUUID: String?
     /// One Coolify project for every dev container; nil: one Coolify project per gateway project.
     public var projectUUID: String?
     /// The Coolify environment services are created in.
@@ -20,6 +23,7 @@ public struct CoolifyConfiguration: Sendable {
         apiURL: URL,
         token: String,
         serverUUID: String,
+        destinationUUID: String? = nil,
         projectUUID: String? = nil,
         environmentName: String = "production",
         requestTimeout: Duration = .seconds(30),
@@ -28,6 +32,7 @@ public struct CoolifyConfiguration: Sendable {
         self.apiURL = apiURL
         self.token = token
         self.serverUUID = serverUUID
+        self.destinationUUID = destinationUUID
         self.projectUUID = projectUUID
         self.environmentName = environmentName
         self.requestTimeout = requestTimeout

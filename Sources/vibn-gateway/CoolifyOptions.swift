@@ -15,6 +15,9 @@ struct CoolifyOptions: ParsableArguments {
     @Option(help: "The Coolify server dev containers run on. (env: COOLIFY_SERVER_UUID)")
     var coolifyServerUuid: String?
 
+    @Option(help: "The destination (Docker network) on the server for dev containers; required when the server has several. (env: COOLIFY_DESTINATION_UUID)")
+    var coolifyDestinationUuid: String?
+
     @Option(help: "One Coolify project for all dev containers. Unset: one Coolify project per gateway project, found by name or created. (env: COOLIFY_PROJECT_UUID)")
     var coolifyProjectUuid: String?
 
@@ -54,6 +57,7 @@ struct CoolifyOptions: ParsableArguments {
         }
         return CoolifyConfiguration(
             apiURL: origin, token: token, serverUUID: server,
+            destinationUUID: Setting.string(self.coolifyDestinationUuid, env: "COOLIFY_DESTINATION_UUID"),
             projectUUID: Setting.string(self.coolifyProjectUuid, env: "COOLIFY_PROJECT_UUID"),
             environmentName: Setting.string(self.coolifyEnvironmentName, env: "COOLIFY_ENVIRONMENT_NAME", default: "production")
         )

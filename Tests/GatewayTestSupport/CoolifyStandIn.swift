@@ -55,6 +55,21 @@ public final class CoolifyStandIn: Sendable {
         await self.state.inject(fault, times: times, pathPrefix: pathPrefix)
     }
 
+    /// Gives the server these destinations (with more than one, creates must name one).
+    public func setDestinations(_ uuids: [String]) async {
+        await self.state.setDestinations(uuids)
+    }
+
+    /// How many stops asked Coolify to clean up Docker (which removes every unused image).
+    public func cleanups() async -> Int {
+        await self.state.cleanups
+    }
+
+    /// Revokes the token: every call then answers 400 `Invalid token.`, as Coolify does.
+    public func revokeToken() async {
+        await self.state.revokeToken()
+    }
+
     /// Sets a service's status text, e.g. `exited` or `degraded:unhealthy`.
     public func setStatus(_ uuid: String, _ status: String) async {
         await self.state.setStatus(uuid, status)

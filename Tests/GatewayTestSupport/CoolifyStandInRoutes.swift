@@ -35,8 +35,17 @@ struct CoolifyStandInRoutes: Sendable {
         for (action, status) in [("start", "running:unknown"), ("stop", "exited")] {
             api.post("services/:uuid/\(action)") { request, context in
                 let uuid = context.parameters.get("uuid") ?? ""
+                let cleanup = request.uri.queryParameters.get("docker_cleanup").map { $0 != "false" && $0 != "0" } ?? true
                 return try await self.handle(request, path: "/services/\(uuid)/\(action)") { _ in
-                    guard await self.state.services[uuid] != nil else { return Self.notFound("Service") }
+                    guard let current = await self.state.services[uuid]?.status else { return Self.notFound("Service") }
+                    // Coolify's ServicesController refuses a start or stop it considers done already.
+                    if action == "start", current.contains("running") {
+                        return Self.json(.badRequest, ["message": "Service is already running."])
+                    }
+                    if action == "stop", current.contains("stopped") || current.contains("exited") {
+                        return Self.json(.badRequest, ["message": "Service is already stopped."])
+                    }
+                    if action == "stop", cleanup { await self.state.cleanedUp() }
                     await self.state.setStatus(uuid, status)
                     try await self.state.changed(uuid, action == "start" ? .started : .stopped)
                     return Self.json(.ok, ["message": "Service \(action == "start" ? "starting" : "stopping") request queued."])
@@ -75,6 +84,7 @@ struct CoolifyStandInRoutes: Sendable {
         guard request.headers[.authorization] == "Bearer \(self.token)" else {
             return Self.json(.unauthorized, ["message": "Unauthenticated."])
         }
+        if await self.state.tokenRevoked { return Self.json(.badRequest, ["message": "Invalid token."]) }
         switch fault {
         case .rateLimited(let seconds):
             var response = Self.json(.tooManyRequests, ["message": "Too Many Attempts."])
@@ -104,6 +114,12 @@ struct CoolifyStandInRoutes: Sendable {
             return Self.validation(["docker_compose_raw": ["The docker_compose_raw should be base64 encoded."]])
         }
         guard body["server_uuid"] as? String == self.state.serverUUID else { return Self.notFound("Server") }
+        let destinations = await self.state.destinations
+        if let destination = body["destination_uuid"] as? String {
+            guard destinations.contains(destination) else { return Self.notFound("Destination") }
+        } else if destinations.count > 1 {
+            return Self.json(.badRequest, ["message": "Server has multiple destinations and you do not set destination_uuid."])
+        }
         let project = body["project_uuid"] as? String ?? ""
         guard await self.state.projects[project] != nil else { return Self.notFound("Project") }
         let uuid = CoolifyStandInState.newUUID()

@@ -34,6 +34,12 @@ public actor CoolifyStandInState {
     public private(set) var projects: [String: String] = [:]
     public private(set) var calls: [Call] = []
     var faults: [PendingFault] = []
+    /// The server's destinations (Docker networks); with more than one, a create must name one.
+    public internal(set) var destinations: [String] = []
+    /// How many stops ran Coolify's `CleanupDocker` (`docker_cleanup` not false): each removes the unused images.
+    public internal(set) var cleanups = 0
+    /// Whether the token was revoked (Coolify then answers 400 `Invalid token.`).
+    var tokenRevoked = false
 
     init(serverUUID: String, onServiceChange: CoolifyStandIn.ServiceChangeHandler? = nil) {
         self.serverUUID = serverUUID
@@ -63,6 +69,18 @@ public actor CoolifyStandInState {
 
     func inject(_ fault: CoolifyFault, times: Int, pathPrefix: String) {
         self.faults.append(PendingFault(fault: fault, remaining: times, pathPrefix: pathPrefix))
+    }
+
+    func setDestinations(_ uuids: [String]) {
+        self.destinations = uuids
+    }
+
+    func revokeToken() {
+        self.tokenRevoked = true
+    }
+
+    func cleanedUp() {
+        self.cleanups += 1
     }
 
     func setStatus(_ uuid: String, _ status: String) {
