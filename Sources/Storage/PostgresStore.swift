@@ -132,7 +132,7 @@ public struct PostgresStore: Store, StateChanges, Service {
     ) async throws -> ContainerRecord? {
         try Self.checkTransition(from: from, to: to)
         let suspendedAt: Date? = to == .suspended ? now : nil
-        let lastActive: Date? = to == .running ? now : nil
+        let lastActive: Date? = to == .running || to == .provisioning ? now : nil
         return try await self.records(
             """
             UPDATE fs_project_dev_containers SET state = \(to.rawValue),

@@ -136,7 +136,7 @@ public final class SQLiteStore: Store, StateChanges {
         let rows = try await self.run(
             """
             UPDATE fs_project_dev_containers SET state = ?1,
-              last_active_at = CASE WHEN ?1 = 'running' THEN ?3 ELSE last_active_at END,
+              last_active_at = CASE WHEN ?1 IN ('running', 'provisioning') THEN ?3 ELSE last_active_at END,
               suspended_at = CASE WHEN ?1 = 'suspended' THEN ?3 END
             WHERE project_id = ?2 AND state = ?4
             RETURNING \(ContainerRow.columns)

@@ -98,9 +98,19 @@ struct LifecycleTests {
             var status = try await fixture.lifecycle.status(workspace: workspace, project: project)
             #expect(status.state == "provisioning" && status.likelyFailed == false)
             #expect(status.blockedReason == "coolify_ssh_not_configured")
+            // Past the grace still `starting:*`: the start never finished, and the row fails with that reason.
             fixture.clock.advance(by: 121)
             status = try await fixture.lifecycle.status(workspace: workspace, project: project)
+            #expect(status.state == "failed" && status.blockedReason == "coolify_start_timed_out")
             #expect(status.likelyFailed == true && status.coolifyStatus == "starting:unknown")
+            #expect(status.blockedHint?.contains("starting:unknown") == true)
+
+            // A retry starts the grace again (from the retry, not the creation), and the service is reused.
+            let retry = try await fixture.lifecycle.ensure(request)
+            #expect(retry.state == "provisioning" && !retry.created && retry.serviceUuid == uuid)
+            await fixture.standIn.setStatus(uuid, "starting:unknown")
+            status = try await fixture.lifecycle.status(workspace: workspace, project: project)
+            #expect(status.state == "provisioning" && status.likelyFailed == false)
 
             await fixture.standIn.setStatus(uuid, "running:unknown")
             status = try await fixture.lifecycle.status(workspace: workspace, project: project)

@@ -35,8 +35,11 @@ extension ContainerLifecycle {
             }
         case (.provisioning, .failed), (.running, .failed):
             return try await self.updated(self.fail(record, reason: .coolifyDeployFailed, coolifyStatus: status.raw), else: record)
-        case (.provisioning, .stopped) where self.isOverdue(record):
-            return try await self.updated(self.fail(record, reason: .coolifyDeployFailed, coolifyStatus: status.raw), else: record)
+        case (.provisioning, let health) where health != .running && self.isOverdue(record):
+            // Past the grace, any status but running fails the row: `exited` as a failed deploy, anything else
+            // (`starting:*` for ever, unknown) as a start that never finished.
+            let reason: BlockedReason = health == .stopped ? .coolifyDeployFailed : .coolifyStartTimedOut
+            return try await self.updated(self.fail(record, reason: reason, coolifyStatus: status.raw), else: record)
         case (.running, .stopped):
             if let suspended = try await self.changes.transitionContainer(record.projectID, from: .running, to: .suspended, at: now) {
                 try await self.noteStatus(status.raw, for: record.projectID)
@@ -61,9 +64,11 @@ extension ContainerLifecycle {
         }
     }
 
-    /// Whether a provisioning row is past the grace period.
+    /// Whether a provisioning row is past the grace period, counted from its creation or its latest retry (entering
+    /// `provisioning` records activity).
     func isOverdue(_ record: ContainerRecord) -> Bool {
-        self.clock.now.timeIntervalSince(record.createdAt) > self.settings.provisioningGrace.timeInterval
+        let since = max(record.createdAt, record.lastActiveAt)
+        return self.clock.now.timeIntervalSince(since) > self.settings.provisioningGrace.timeInterval
     }
 
     /// Records the orchestrator's status text, keeping the blocked reason, when it changed.

@@ -23,6 +23,8 @@ public enum BlockedReason: String, Sendable, CaseIterable {
     case coolifyCreateFailed = "coolify_create_failed"
     /// Coolify no longer has the service.
     case coolifyServiceMissing = "coolify_service_missing"
+    /// Past the provisioning grace Coolify still reports the service neither running nor stopped (`starting:*`).
+    case coolifyStartTimedOut = "coolify_start_timed_out"
 
     /// What the caller should do next.
     public func hint(serviceUUID: ServiceUUID?, coolifyStatus: String?) -> String {
@@ -36,6 +38,8 @@ public enum BlockedReason: String, Sendable, CaseIterable {
             return "The Coolify service could not be created\(service). Check the gateway's Coolify settings, then PUT the container with start=true to retry."
         case .coolifyServiceMissing:
             return "Coolify no longer has this service\(service). It was deleted outside the gateway; PUT the container with start=true to create a new one."
+        case .coolifyStartTimedOut:
+            return "Coolify still reports service status \"\(coolifyStatus ?? "unknown")\"\(service) after the provisioning grace: the start never finished. Check the Coolify dashboard (the image pull, the server's load), then PUT the container with start=true to retry."
         }
     }
 }

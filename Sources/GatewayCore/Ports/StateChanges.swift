@@ -39,7 +39,8 @@ public protocol StateChanges: Sendable {
     func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome
 
     /// Moves a container from `from` to `to` if, and only if, it is in `from` now.
-    /// Entering `running` records activity; entering `suspended` sets `suspendedAt`; leaving it clears it.
+    /// Entering `running` or `provisioning` (a retry) records activity; entering `suspended` sets `suspendedAt`;
+    /// leaving it clears it.
     /// - Returns: The updated row, or nil when the row is missing or was not in `from`.
     /// - Throws: ``GatewayError`` `invalid_transition` when the state machine forbids the move.
     func transitionContainer(_ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date) async throws -> ContainerRecord?
