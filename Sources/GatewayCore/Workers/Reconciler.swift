@@ -2,15 +2,31 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Whether the orchestrator's server is reachable, as Coolify's server webhooks report it.
-/// While it is not, the reconciler pauses (Coolify's statuses are stale then).
+/// Whether Coolify can reach its server, as its `server_unreachable` / `server_reachable` webhooks say: while it
+/// cannot, the reconciler pauses (polls would read stale statuses). The pause ends at `server_reachable`, or after
+/// ``pauseLimit`` — Coolify sends `server_reachable` only when a setting that defaults to off is on, so without the
+/// limit one `server_unreachable` would pause reconciliation for good.
 public actor ServerReachability {
-    public private(set) var reachable = true
+    /// How long one `server_unreachable` pauses the reconciler at most.
+    public let pauseLimit: Duration
+    private var pausedUntil: ContinuousClock.Instant?
 
-    public init() {}
+    public init(pauseLimit: Duration = .seconds(5 * 60)) {
+        self.pauseLimit = pauseLimit
+    }
 
-    /// Records what Coolify reported.
-    public func set(_ reachable: Bool) { self.reachable = reachable }
+    /// Whether the reconciler may poll: no pause, or its limit has passed.
+    public var reachable: Bool {
+        guard let until = self.pausedUntil else { return true }
+        if ContinuousClock.now < until { return false }
+        self.pausedUntil = nil
+        return true
+    }
+
+    /// Records what Coolify reported: unreachable pauses the reconciler for at most ``pauseLimit``.
+    public func set(_ reachable: Bool) {
+        self.pausedUntil = reachable ? nil : ContinuousClock.now + self.pauseLimit
+    }
 }
 
 /// What one reconciliation pass did.

@@ -35,12 +35,21 @@ public struct WebhookProcessor: Service {
     /// - Returns: false for a replay.
     @discardableResult
     public func accept(_ delivery: WebhookDelivery) async throws -> Bool {
-        guard try await self.lifecycle.store.claimDelivery(delivery, ttl: self.replayWindow) else {
+        guard try await self.lifecycle.store.claimDelivery(delivery, ttl: Self.replayWindow(of: delivery.event, default: self.replayWindow)) else {
             self.logger.info("dropped a replayed Coolify webhook", metadata: delivery.logMetadata)
             return false
         }
         self.doorbell.ring()
         return true
+    }
+
+    /// How long an identical body counts as a replay: a server's reachability events legitimately repeat byte for byte
+    /// (the same server becoming unreachable again), so for them only a minute; every other event `fallback`.
+    static func replayWindow(of event: CoolifyEvent, default fallback: Duration) -> Duration {
+        switch event {
+        case .serverUnreachable, .serverReachable: min(fallback, .seconds(60))
+        default: fallback
+        }
     }
 
     /// Applies the pending deliveries on every arrival and every ``scanInterval`` until graceful shutdown.
