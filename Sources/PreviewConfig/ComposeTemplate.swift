@@ -65,7 +65,8 @@ public struct ComposeTemplate: ComposeRenderer {
             "projectSlug": input.projectSlug.rawValue,
             "projectID": input.projectID.rawValue,
             "previewToken": input.previewToken.rawValue,
-            "networkName": "vibn-dev-net-\(input.projectSlug)",
+            // Unique per project (slugs are not): for an operator's template that declares a network of its own.
+            "networkName": "vibn-dev-net-\(input.projectID)",
             "cpuLimit": self.settings.cpuLimit,
             "memoryLimit": self.settings.memoryLimit,
         ]
@@ -109,6 +110,21 @@ public struct ComposeTemplate: ComposeRenderer {
         }
         let unknown = Set(root.keys).subtracting(Self.topLevelKeys)
         guard unknown.isEmpty else { throw fail("unknown top-level keys \(unknown.sorted())") }
+        if let coolify = Self.sharedCoolifyNetwork(in: root) {
+            throw fail("it joins Coolify's shared network '\(coolify)', where Coolify's database and every other tenant live")
+        }
+    }
+
+    /// The name under which the document declares Coolify's shared `coolify` network (by key, by `name`, or any
+    /// external network named so), if it does.
+    static func sharedCoolifyNetwork(in root: [String: Any]) -> String? {
+        guard let networks = root["networks"] as? [String: Any] else { return nil }
+        for (key, value) in networks {
+            let definition = value as? [String: Any]
+            let name = definition?["name"] as? String ?? key
+            if name == "coolify" { return key }
+        }
+        return nil
     }
 
     /// The top-level keys of the Compose Specification.
