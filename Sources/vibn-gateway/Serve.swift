@@ -35,8 +35,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var logOptions: LogOptions
 
     /// glibc gives threads that contend for memory arenas of their own (up to eight per core), and under load they
-    /// hold most of the gateway's memory; two arenas serve the same load in less (scripts/bench-turns: peak RSS
-    /// 138 MB instead of 153 MB, and more turns per second). An operator's `MALLOC_ARENA_MAX` wins.
+    /// hold most of the gateway's memory; two arenas serve the same load in less (scripts/bench-turns, one run: peak
+    /// RSS 138 MB instead of 153 MB). An operator's `MALLOC_ARENA_MAX` wins.
     static func limitMallocArenas() {
         #if canImport(Glibc)
         // glibc's malloc.h is not in Swift's Glibc module: `mallopt` is looked up (RTLD_DEFAULT) and called as C.

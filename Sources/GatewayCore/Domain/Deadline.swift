@@ -81,7 +81,7 @@ private final class Outcome<T: Sendable>: Sendable {
 
 /// The alarms of ``withDeadlineNotWaiting(_:_:)``, rung by one timer task for the whole process (checking every
 /// ``tick`` while any alarm is set, stopping when none is) instead of a sleeping task per call: that call wraps every
-/// database query, and a task and a timer per query cost more than the query's own work in the gateway.
+/// database query, which then needs no timer task and dispatch timer of its own.
 final class DeadlineWatchdog: Sendable {
     static let shared = DeadlineWatchdog()
     /// How late an alarm may ring.
