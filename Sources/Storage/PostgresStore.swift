@@ -202,15 +202,12 @@ public struct PostgresStore: Store, StateChanges, Service {
     }
 
     public func activeContainerCount(workspace: WorkspaceSlug) async throws -> Int {
-        let rows = try await self.query(
+        try await self.count(
             """
             SELECT COUNT(*)::int FROM fs_project_dev_containers
             WHERE workspace = \(workspace.rawValue) AND state IN ('provisioning', 'running')
-            """,
-            logger: self.logger
+            """
         )
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
     }
 
     // MARK: Row decoding

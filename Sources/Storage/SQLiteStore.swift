@@ -204,11 +204,10 @@ public final class SQLiteStore: Store, StateChanges {
     }
 
     public func activeContainerCount(workspace: WorkspaceSlug) async throws -> Int {
-        let rows = try await self.run(
-            "SELECT COUNT(*) AS n FROM fs_project_dev_containers WHERE workspace = ? AND state IN ('provisioning', 'running')",
+        try await self.count(
+            "SELECT COUNT(*) AS count FROM fs_project_dev_containers WHERE workspace = ? AND state IN ('provisioning', 'running')",
             [.text(workspace.rawValue)]
         )
-        return rows.first?.column("n")?.integer.map { Int($0) } ?? 0
     }
 
     // MARK: Row decoding

@@ -90,7 +90,7 @@ public struct DevServerSupervisor: Service {
             let service: ServiceUUID
             do {
                 // A server whose row moved on (stopped, relaunched) or whose container is not running is not ours to decide.
-                guard let running = try await self.runningService(of: server), try await self.isUnchanged(server) else { return }
+                guard let running = try await self.runningService(of: server.projectID), try await self.isUnchanged(server) else { return }
                 service = running
             } catch {
                 self.logger.warning("reading a dev server for its probe failed; retrying", metadata: ["dev_server.id": "\(server.id)", "error": "\(error)"])
@@ -140,11 +140,6 @@ public struct DevServerSupervisor: Service {
             return "(the log could not be read)"
         }
         return String(String(decoding: result.stdout, as: UTF8.self).suffix(4000))
-    }
-
-    /// The Coolify service of the server's container while it is `running`.
-    func runningService(of server: DevServerRecord) async throws -> ServiceUUID? {
-        try await self.runningService(of: server.projectID)
     }
 
     /// The Coolify service of the project's container while it is `running`.
