@@ -55,11 +55,27 @@ public struct SSHExec: ContainerShell {
         )
     }
 
+    /// Whether the host runs the service's `vibn-dev` container now; see ``ContainerShell/containerRuns(_:)``.
+    public func containerRuns(_ service: ServiceUUID) async throws -> Bool {
+        guard try await self.runningContainer(of: service) != nil else {
+            await self.containers.forget(service)
+            return false
+        }
+        return true
+    }
+
     // MARK: - Internals
 
     /// The service's running `vibn-dev` container: cached, else looked up by its exact name with `docker ps`.
     private func container(of service: ServiceUUID) async throws -> String {
         if let name = await self.containers.name(of: service) { return name }
+        guard let name = try await self.runningContainer(of: service) else { throw SSHExecError.containerNotFound(service) }
+        return name
+    }
+
+    /// Looks the service's `vibn-dev` container up by its exact name with `docker ps` (running ones only), and
+    /// remembers it; nil when it does not run.
+    private func runningContainer(of service: ServiceUUID) async throws -> String? {
         let outcome = try await self.run(RemoteCommand.findContainer(service), stdin: nil, maxBytes: 64 * 1024,
                                          limit: self.client.configuration.connectTimeout + .seconds(15))
         let expected = service.devContainerName
@@ -69,7 +85,7 @@ public struct SSHExec: ContainerShell {
         }
         // Only the exact name counts: the service's own container, never one whose name merely contains the uuid.
         let names = String(decoding: outcome.stdout.bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
-        guard names.contains(where: { $0 == expected }) else { throw SSHExecError.containerNotFound(service) }
+        guard names.contains(where: { $0 == expected }) else { return nil }
         await self.containers.remember(expected, for: service)
         return expected
     }

@@ -8,7 +8,9 @@ import GatewayCore
 enum ContainerRow {
     /// The columns every container query selects, in this order.
     static let columns =
-        "project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at, project_slug, preview_token"
+        "project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at, project_slug, preview_token, "
+        // Rows written before migration 8 (or by the seed) have no state time: their creation stands in for it.
+        + "COALESCE(state_changed_at, created_at) AS state_changed_at"
 
     struct CorruptRow: Error, CustomStringConvertible {
         let project: String
@@ -18,7 +20,8 @@ enum ContainerRow {
 
     static func record(
         projectID: String, workspace: String, serviceUUID: String, image: String, state: String,
-        lastActiveAt: Date, suspendedAt: Date?, createdAt: Date, projectSlug: String?, previewToken: String?
+        lastActiveAt: Date, suspendedAt: Date?, createdAt: Date, projectSlug: String?, previewToken: String?,
+        stateChangedAt: Date
     ) throws -> ContainerRecord {
         do {
             guard let state = ContainerState(rawValue: state) else {
@@ -34,7 +37,8 @@ enum ContainerRow {
                 state: state,
                 lastActiveAt: lastActiveAt,
                 suspendedAt: suspendedAt,
-                createdAt: createdAt
+                createdAt: createdAt,
+                stateChangedAt: stateChangedAt
             )
         } catch let error as ValidationError {
             throw CorruptRow(project: projectID, detail: error.description)

@@ -60,4 +60,13 @@ extension Migrations {
             "CREATE INDEX IF NOT EXISTS fs_dev_servers_relaunch_idx ON fs_dev_servers (started_at) WHERE relaunch_pending = 1",
         ]
     )
+
+    /// When each container row entered its state: a status Coolify reports just after a start may be stale, so the
+    /// lifecycle gives a started container a grace counted from here (and a provisioning one its deadline).
+    static let stateChangedAt = Migration(
+        version: 8,
+        name: "fs_project_dev_containers.state_changed_at",
+        postgres: ["ALTER TABLE fs_project_dev_containers ADD COLUMN IF NOT EXISTS state_changed_at TIMESTAMPTZ"],
+        sqlite: ["ALTER TABLE fs_project_dev_containers ADD COLUMN state_changed_at REAL"]
+    )
 }

@@ -112,10 +112,10 @@ public struct PostgresStore: Store, StateChanges, Service {
             """
             INSERT INTO fs_project_dev_containers
               (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at,
-               project_slug, preview_token)
+               project_slug, preview_token, state_changed_at)
             VALUES (\(reservation.projectID.rawValue), \(reservation.workspace.rawValue), '', \(reservation.image),
                     \(state), \(now), \(suspendedAt), \(now),
-                    \(reservation.projectSlug.rawValue), \(reservation.previewToken.rawValue))
+                    \(reservation.projectSlug.rawValue), \(reservation.previewToken.rawValue), \(now))
             ON CONFLICT (project_id) DO NOTHING
             RETURNING \(unescaped: ContainerRow.columns)
             """
@@ -137,7 +137,7 @@ public struct PostgresStore: Store, StateChanges, Service {
             """
             UPDATE fs_project_dev_containers SET state = \(to.rawValue),
               last_active_at = COALESCE(\(lastActive)::timestamptz, last_active_at),
-              suspended_at = \(suspendedAt)::timestamptz
+              suspended_at = \(suspendedAt)::timestamptz, state_changed_at = \(now)
             WHERE project_id = \(project.rawValue) AND state = \(from.rawValue)
             RETURNING \(unescaped: ContainerRow.columns)
             """
@@ -215,14 +215,14 @@ public struct PostgresStore: Store, StateChanges, Service {
     func records(_ query: PostgresQuery) async throws -> [ContainerRecord] {
         let rows = try await self.query(query, logger: self.logger)
         var records: [ContainerRecord] = []
-        for try await (project, workspace, uuid, image, state, lastActive, suspended, created, slug, token) in rows.decode(
-            (String, String, String, String, String, Date, Date?, Date, String?, String?).self
+        for try await (project, workspace, uuid, image, state, lastActive, suspended, created, slug, token, stateChanged) in rows.decode(
+            (String, String, String, String, String, Date, Date?, Date, String?, String?, Date).self
         ) {
             records.append(
                 try ContainerRow.record(
                     projectID: project, workspace: workspace, serviceUUID: uuid, image: image, state: state,
                     lastActiveAt: lastActive, suspendedAt: suspended, createdAt: created,
-                    projectSlug: slug, previewToken: token
+                    projectSlug: slug, previewToken: token, stateChangedAt: stateChanged
                 )
             )
         }

@@ -109,8 +109,8 @@ public final class SQLiteStore: Store, StateChanges {
             """
             INSERT INTO fs_project_dev_containers
               (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at,
-               project_slug, preview_token)
-            VALUES (?1, ?2, '', ?3, ?4, ?5, CASE WHEN ?4 = 'suspended' THEN ?5 END, ?5, ?6, ?7)
+               project_slug, preview_token, state_changed_at)
+            VALUES (?1, ?2, '', ?3, ?4, ?5, CASE WHEN ?4 = 'suspended' THEN ?5 END, ?5, ?6, ?7, ?5)
             ON CONFLICT (project_id) DO NOTHING
             RETURNING \(ContainerRow.columns)
             """,
@@ -137,7 +137,7 @@ public final class SQLiteStore: Store, StateChanges {
             """
             UPDATE fs_project_dev_containers SET state = ?1,
               last_active_at = CASE WHEN ?1 IN ('running', 'provisioning') THEN ?3 ELSE last_active_at END,
-              suspended_at = CASE WHEN ?1 = 'suspended' THEN ?3 END
+              suspended_at = CASE WHEN ?1 = 'suspended' THEN ?3 END, state_changed_at = ?3
             WHERE project_id = ?2 AND state = ?4
             RETURNING \(ContainerRow.columns)
             """,
@@ -222,7 +222,8 @@ public final class SQLiteStore: Store, StateChanges {
             image: text("image"), state: text("state"),
             lastActiveAt: date("last_active_at") ?? .distantPast, suspendedAt: date("suspended_at"),
             createdAt: date("created_at") ?? .distantPast,
-            projectSlug: row.column("project_slug")?.string, previewToken: row.column("preview_token")?.string
+            projectSlug: row.column("project_slug")?.string, previewToken: row.column("preview_token")?.string,
+            stateChangedAt: date("state_changed_at") ?? .distantPast
         )
     }
 }

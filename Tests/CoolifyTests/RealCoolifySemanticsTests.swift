@@ -51,6 +51,33 @@ struct RealCoolifySemanticsTests {
         }
     }
 
+    @Test("the stand-in's status lags a start (exited, starting, exited, running) and a stop writes exited at once")
+    func statusLagsStart() async throws {
+        try await CoolifyStandIn.withRunning { standIn throws in
+            let client = CoolifyClientTests.client(standIn)
+            let uuid = try await Self.stoppedService(standIn, client)
+            await standIn.setStartLag(.milliseconds(900))
+            try await client.startService(uuid)
+            var seen: [String] = []
+            let deadline = ContinuousClock.now + .seconds(10)
+            while seen.last != "running:unknown", ContinuousClock.now < deadline {
+                let status = try await client.service(uuid).status ?? "-"
+                if seen.last != status { seen.append(status) }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(seen == ["exited", "starting:unknown", "exited", "running:unknown"])
+            // A stop is seen at once.
+            try await client.stopService(uuid)
+            #expect(try await client.service(uuid).status == "exited")
+            // A stop while a start still reads `exited` is answered "already stopped" (Coolify checks the status only),
+            // so the start still shows: why the gateway confirms stops with docker, not with Coolify's word.
+            try await client.startService(uuid)
+            try await client.stopService(uuid)
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await client.service(uuid).status == "running:unknown")
+        }
+    }
+
     @Test("400 `Invalid token.` is an authentication failure, like 401")
     func invalidToken() async throws {
         try await CoolifyStandIn.withRunning { standIn throws in

@@ -63,7 +63,8 @@ struct CoolifyWebhookTests {
     func appliedOnce() async throws {
         try await CoolifyStandIn.withRunning { standIn in
             let app = try await TestApp.make()
-            let gateway = app.coolifyGateway(standIn)
+            let clock = CoolifyTestClock()
+            let gateway = app.coolifyGateway(standIn, clock: clock)
             let lifecycle = try #require(gateway.lifecycle)
             let project = ProjectID(trusted: "proj_1")
             let uuid = try #require(try await lifecycle.ensure(
@@ -73,6 +74,9 @@ struct CoolifyWebhookTests {
             await gateway.reconciler?.reconcileOnce(includeRunning: false)
             try await app.test(gateway: gateway, configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
                 let stopped = ByteBuffer(string: #"{"event":"container_stopped","container_name":"vibn-dev-\#(uuid)","server_uuid":"\#(standIn.serverUUID)","url":"https:\/\/c.example.com"}"#)
+                // Believed because Coolify confirms it, past the grace after the start.
+                await standIn.setStatus(uuid, "exited")
+                clock.advance(by: LifecycleSettings(sshConfigured: true).staleStatusGrace.timeInterval + 1)
                 #expect(try await Self.post(client, stopped).status == .ok)
                 try await eventually("suspended", within: .seconds(20)) { try await app.store.container(project)?.state == .suspended }
                 _ = try await lifecycle.resume(workspace: WorkspaceSlug(trusted: "acme"), project: project)

@@ -70,6 +70,12 @@ public final class CoolifyStandIn: Sendable {
         await self.state.revokeToken()
     }
 
+    /// Makes every later start (and instant deploy) show in the status only after `lag`, as Coolify's server check
+    /// does: the old status, `starting:unknown`, `exited` again, then `running:unknown`. Zero (the default): at once.
+    public func setStartLag(_ lag: Duration) async {
+        await self.state.setStartLag(lag)
+    }
+
     /// Sets a service's status text, e.g. `exited` or `degraded:unhealthy`.
     public func setStatus(_ uuid: String, _ status: String) async {
         await self.state.setStatus(uuid, status)

@@ -32,7 +32,7 @@ struct CoolifyStandInRoutes: Sendable {
                 return Self.json(.ok, ["message": "Service deletion request queued."])
             }
         }
-        for (action, status) in [("start", "running:unknown"), ("stop", "exited")] {
+        for action in ["start", "stop"] {
             api.post("services/:uuid/\(action)") { request, context in
                 let uuid = context.parameters.get("uuid") ?? ""
                 let cleanup = request.uri.queryParameters.get("docker_cleanup").map { $0 != "false" && $0 != "0" } ?? true
@@ -46,7 +46,8 @@ struct CoolifyStandInRoutes: Sendable {
                         return Self.json(.badRequest, ["message": "Service is already stopped."])
                     }
                     if action == "stop", cleanup { await self.state.cleanedUp() }
-                    await self.state.setStatus(uuid, status)
+                    // StopService writes `exited` at once; a start shows only when the server check sees it.
+                    if action == "start" { await self.state.started(uuid) } else { await self.state.setStatus(uuid, "exited") }
                     try await self.state.changed(uuid, action == "start" ? .started : .stopped)
                     return Self.json(.ok, ["message": "Service \(action == "start" ? "starting" : "stopping") request queued."])
                 }
@@ -128,6 +129,10 @@ struct CoolifyStandInRoutes: Sendable {
             uuid: uuid, name: body["name"] as? String ?? "service-\(uuid)", description: body["description"] as? String,
             projectUUID: project, status: deployed ? "starting:unknown" : "exited", compose: compose
         ))
+        if deployed, await self.state.startLag > .zero {
+            await self.state.setStatus(uuid, "exited")
+            await self.state.started(uuid)
+        }
         try await self.state.changed(uuid, .created(deployed: deployed))
         return Self.json(.created, ["uuid": uuid, "domains": [String]()])
     }

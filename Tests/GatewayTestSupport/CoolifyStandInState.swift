@@ -11,6 +11,14 @@ public actor CoolifyStandInState {
         public var status: String
         /// The compose document, decoded from base64.
         public var compose: String
+        /// Statuses still to come after a start, each from its instant on (Coolify's status lags the containers).
+        var upcoming: [ScheduledStatus] = []
+    }
+
+    /// A status a service will read from `at` on.
+    struct ScheduledStatus: Sendable, Equatable {
+        var status: String
+        var at: ContinuousClock.Instant
     }
 
     /// One request as received.
@@ -30,7 +38,9 @@ public actor CoolifyStandInState {
 
     let serverUUID: String
     let onServiceChange: CoolifyStandIn.ServiceChangeHandler?
-    public private(set) var services: [String: Service] = [:]
+    private var stored: [String: Service] = [:]
+    /// How long a started service's status lags its containers (zero: it reads `running:unknown` at once).
+    var startLag: Duration = .zero
     public private(set) var projects: [String: String] = [:]
     public private(set) var calls: [Call] = []
     var faults: [PendingFault] = []
@@ -83,8 +93,39 @@ public actor CoolifyStandInState {
         self.cleanups += 1
     }
 
+    /// Every service, each with the status it reads now.
+    public var services: [String: Service] {
+        let now = ContinuousClock.now
+        for (uuid, service) in self.stored where !service.upcoming.isEmpty {
+            let due = service.upcoming.filter { $0.at <= now }
+            guard let latest = due.last else { continue }
+            self.stored[uuid]?.status = latest.status
+            self.stored[uuid]?.upcoming.removeFirst(due.count)
+        }
+        return self.stored
+    }
+
+    /// Sets a service's status at once, cancelling any lagging one.
     func setStatus(_ uuid: String, _ status: String) {
-        self.services[uuid]?.status = status
+        self.stored[uuid]?.status = status
+        self.stored[uuid]?.upcoming = []
+    }
+
+    /// A start as Coolify's status shows it: at once without a lag; with one, the status it had until a third of the
+    /// lag, then `starting:unknown`, then `exited` again (a server check between two containers' starts), and
+    /// `running:unknown` once the lag is over, as Coolify's server check reports it a minute or so later.
+    func started(_ uuid: String) {
+        guard self.startLag > .zero else { return self.setStatus(uuid, "running:unknown") }
+        let now = ContinuousClock.now
+        self.stored[uuid]?.upcoming = [
+            ScheduledStatus(status: "starting:unknown", at: now + self.startLag / 3),
+            ScheduledStatus(status: "exited", at: now + self.startLag * 2 / 3),
+            ScheduledStatus(status: "running:unknown", at: now + self.startLag),
+        ]
+    }
+
+    func setStartLag(_ lag: Duration) {
+        self.startLag = lag
     }
 
     func addProject(name: String) -> String {
@@ -94,10 +135,10 @@ public actor CoolifyStandInState {
     }
 
     func addService(_ service: Service) {
-        self.services[service.uuid] = service
+        self.stored[service.uuid] = service
     }
 
     func removeService(_ uuid: String) -> Bool {
-        self.services.removeValue(forKey: uuid) != nil
+        self.stored.removeValue(forKey: uuid) != nil
     }
 }

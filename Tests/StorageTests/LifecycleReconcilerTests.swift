@@ -97,7 +97,7 @@ struct LifecycleReconcilerTests {
         }
     }
 
-    @Test("webhooks: container_stopped suspends a running container once; replays and unknown events change nothing",
+    @Test("webhooks: container_stopped suspends only when Coolify confirms it past the grace; replays and unknown events change nothing",
           arguments: StoreBackend.allCases)
     func webhooks(backend: StoreBackend) async throws {
         try await LifecycleFixture.with(backend) { fixture throws in
@@ -111,10 +111,21 @@ struct LifecycleReconcilerTests {
                 await processor.process(WebhookDelivery(digest: digest, event: CoolifyWebhookPayload.event(from: Array(body.utf8)), receivedAt: fixture.clock.now))
             }
             let stopped = #"{"success":false,"event":"container_stopped","container_name":"vibn-dev-\#(uuid)","server_uuid":"x"}"#
+            // Coolify says it runs: the report is not believed.
+            await deliver(stopped, digest: "contradicted-" + uuid)
+            #expect(try await fixture.record(request.project).state == .running)
+            // Coolify says exited, but the container started moments ago: the status may be stale.
+            await fixture.standIn.setStatus(uuid, "exited")
+            await deliver(stopped, digest: "early-" + uuid)
+            #expect(try await fixture.record(request.project).state == .running)
+            let grace = LifecycleSettings(sshConfigured: true).staleStatusGrace.timeInterval
+            fixture.clock.advance(by: grace + 1)
             let digest = "stop-" + uuid
             await deliver(stopped, digest: digest)
             #expect(try await fixture.record(request.project).state == .suspended)
             _ = try await fixture.lifecycle.resume(workspace: request.workspace, project: request.project)
+            fixture.clock.advance(by: grace + 1)
+            await fixture.standIn.setStatus(uuid, "exited")
             await deliver(stopped, digest: digest)
             #expect(try await fixture.record(request.project).state == .running)
             await deliver(#"{"event":"something_new","a":[1,{"b":null}]}"#, digest: "unknown-" + uuid)

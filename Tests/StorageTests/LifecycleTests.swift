@@ -116,7 +116,11 @@ struct LifecycleTests {
             status = try await fixture.lifecycle.status(workspace: workspace, project: project)
             #expect(status.state == "running" && status.selfHealed == true)
 
+            // Right after a start Coolify's `exited` is stale: believed only past the grace.
             await fixture.standIn.setStatus(uuid, "exited")
+            await fixture.reconciler.reconcileOnce(includeRunning: true)
+            #expect(try await fixture.record(project).state == .running)
+            fixture.clock.advance(by: LifecycleSettings(sshConfigured: true).staleStatusGrace.timeInterval + 1)
             await fixture.reconciler.reconcileOnce(includeRunning: true)
             #expect(try await fixture.record(project).state == .suspended)
 

@@ -16,6 +16,8 @@ struct PostgresSchemaTests {
             // Added by migrations 2 and 3: new columns only ever follow the seed's.
             "project_slug text YES -", "preview_token text YES -",
             "blocked_reason text YES -", "coolify_status text YES -", "application_uuid text YES -",
+            // Migration 8.
+            "state_changed_at timestamp with time zone YES -",
         ],
         "fs_dev_servers": [
             "id text NO -", "project_id text NO -", "workspace text NO -", "name text NO -", "command text NO -",
@@ -41,7 +43,7 @@ struct PostgresSchemaTests {
     func migrateTwiceLeavesSeedTables() async throws {
         try await PostgresTestServer.withFreshDatabase { database in
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7])
+                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8])
                 #expect(try await store.migrate() == [])
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
@@ -65,7 +67,7 @@ struct PostgresSchemaTests {
                     """)
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7])
+                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8])
                 let row = try #require(try await store.container(ProjectID(validating: "proj_Legacy-1")))
                 #expect(row.workspace.rawValue == "acme")
                 #expect(row.serviceUUID?.rawValue == "oldservice123")
@@ -86,7 +88,7 @@ struct PostgresSchemaTests {
                     async let a = first.migrate()
                     async let b = second.migrate()
                     let applied = try await [a, b]
-                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4, 5, 6, 7])
+                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4, 5, 6, 7, 8])
                 }
             }
         }

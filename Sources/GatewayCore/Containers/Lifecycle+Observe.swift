@@ -19,29 +19,35 @@ extension ContainerLifecycle {
         return try await self.observe(record, status: status)
     }
 
-    /// Applies an orchestrator status to a row (the crash semantics of docs/DESIGN.md): a live service makes a provisioning
-    /// row running (after the exec probe when SSH is configured); a stopped one makes a running row suspended;
-    /// a failed deploy makes a live row failed with ``BlockedReason/coolifyDeployFailed``. The status text is recorded.
+    /// Applies an orchestrator status to a row (the crash semantics of docs/DESIGN.md), never trusting a stale one:
+    /// - a provisioning row becomes running when the service runs and the container answers the exec probe, or when
+    ///   the container answers whatever the status says (Coolify's lags a start by up to its server-check interval);
+    ///   past the grace, any other status fails it;
+    /// - a running row becomes suspended on a stopped status only when the stop is confirmed (``confirmsStop(_:)``);
+    /// - a failed deploy fails a live row with ``BlockedReason/coolifyDeployFailed``.
+    /// The status text is recorded.
     /// - Returns: The row as it now is.
     @discardableResult
     public func observe(_ record: ContainerRecord, status: ServiceStatus) async throws -> ContainerRecord {
         let now = self.clock.now
         switch (record.state, status.health) {
-        case (.provisioning, .running):
-            if try await self.isLive(record),
-               let running = try await self.changes.transitionContainer(record.projectID, from: .provisioning, to: .running, at: now) {
+        case (.provisioning, .failed), (.running, .failed):
+            return try await self.updated(self.fail(record, reason: .coolifyDeployFailed, coolifyStatus: status.raw), else: record)
+        case (.provisioning, let health):
+            let answers = health == .running ? try await self.isLive(record) : await self.probe(record) == true
+            if answers, let running = try await self.changes.transitionContainer(record.projectID, from: .provisioning, to: .running, at: now) {
                 try await self.noteStatus(status.raw, for: record.projectID)
                 return running
             }
-        case (.provisioning, .failed), (.running, .failed):
-            return try await self.updated(self.fail(record, reason: .coolifyDeployFailed, coolifyStatus: status.raw), else: record)
-        case (.provisioning, let health) where health != .running && self.isOverdue(record):
-            // Past the grace, any status but running fails the row: `exited` as a failed deploy, anything else
-            // (`starting:*` for ever, unknown) as a start that never finished.
-            let reason: BlockedReason = health == .stopped ? .coolifyDeployFailed : .coolifyStartTimedOut
-            return try await self.updated(self.fail(record, reason: reason, coolifyStatus: status.raw), else: record)
+            if health != .running, self.isOverdue(record) {
+                // Past the grace, any status but running fails the row: `exited` as a failed deploy, anything else
+                // (`starting:*` for ever, unknown) as a start that never finished.
+                let reason: BlockedReason = health == .stopped ? .coolifyDeployFailed : .coolifyStartTimedOut
+                return try await self.updated(self.fail(record, reason: reason, coolifyStatus: status.raw), else: record)
+            }
         case (.running, .stopped):
-            if let suspended = try await self.changes.transitionContainer(record.projectID, from: .running, to: .suspended, at: now) {
+            if try await self.confirmsStop(record),
+               let suspended = try await self.changes.transitionContainer(record.projectID, from: .running, to: .suspended, at: now) {
                 try await self.noteStatus(status.raw, for: record.projectID)
                 return suspended
             }
@@ -52,9 +58,37 @@ extension ContainerLifecycle {
         return try await self.current(record)
     }
 
+    /// Whether a running row's container really stopped, as a stopped status or a stop report says: never within
+    /// ``LifecycleSettings/staleStatusGrace`` after it started (Coolify's status may predate the start, and the
+    /// container may not exist yet), and, with SSH configured, only when `docker ps` shows it not running (a host that
+    /// cannot tell confirms nothing).
+    func confirmsStop(_ record: ContainerRecord) async throws -> Bool {
+        guard self.clock.now.timeIntervalSince(record.stateChangedAt) >= self.settings.staleStatusGrace.timeInterval else {
+            return false
+        }
+        guard let shell = self.shell, let uuid = record.serviceUUID else { return true }
+        do {
+            if try await shell.containerRuns(uuid) {
+                self.logger.info("Coolify reports a container stopped that docker shows running: the report is stale", metadata: [
+                    "project.id": "\(record.projectID)", "service.uuid": "\(uuid)",
+                ])
+                return false
+            }
+            return true
+        } catch {
+            self.logger.warning("could not confirm a container's stop", metadata: ["project.id": "\(record.projectID)", "error": "\(error)"])
+            return false
+        }
+    }
+
     /// Whether the container answers: the cheap exec probe when a shell is configured, else the orchestrator's word.
     func isLive(_ record: ContainerRecord) async throws -> Bool {
-        guard let shell = self.shell, let uuid = record.serviceUUID else { return true }
+        await self.probe(record) ?? true
+    }
+
+    /// Whether the container answers the cheap exec probe; nil without a shell or a service.
+    func probe(_ record: ContainerRecord) async -> Bool? {
+        guard let shell = self.shell, let uuid = record.serviceUUID else { return nil }
         do {
             let result = try await shell.exec(ExecRequest(command: "true", timeout: .seconds(5)), in: uuid)
             return result.exitCode == 0
@@ -64,11 +98,10 @@ extension ContainerLifecycle {
         }
     }
 
-    /// Whether a provisioning row is past the grace period, counted from its creation or its latest retry (entering
-    /// `provisioning` records activity).
+    /// Whether a provisioning row is past the grace period, counted from when it entered `provisioning` (its
+    /// creation or its latest retry).
     func isOverdue(_ record: ContainerRecord) -> Bool {
-        let since = max(record.createdAt, record.lastActiveAt)
-        return self.clock.now.timeIntervalSince(since) > self.settings.provisioningGrace.timeInterval
+        self.clock.now.timeIntervalSince(record.stateChangedAt) > self.settings.provisioningGrace.timeInterval
     }
 
     /// Records the orchestrator's status text, keeping the blocked reason, when it changed.

@@ -19,6 +19,10 @@ public struct LifecycleSettings: Sendable {
     public var provisioningGrace: Duration
     /// How long the gateway waits for a concurrent ensure to record the service it is creating.
     public var concurrentEnsureWait: Duration
+    /// How long after a start a stopped status from the orchestrator is not believed: Coolify refreshes statuses only
+    /// when its server check runs (every minute; every 5 on Coolify Cloud), so right after a start it still reads
+    /// `exited`. Past it, a stop is believed only when `docker ps` confirms it (with SSH configured).
+    public var staleStatusGrace: Duration
 
     public init(
         quotaPerWorkspace: Int = LifecycleSettings.defaultQuota,
@@ -26,7 +30,8 @@ public struct LifecycleSettings: Sendable {
         sshConfigured: Bool,
         allowWithoutSSH: Bool = false,
         provisioningGrace: Duration = .seconds(120),
-        concurrentEnsureWait: Duration = .seconds(10)
+        concurrentEnsureWait: Duration = .seconds(10),
+        staleStatusGrace: Duration = .seconds(5 * 60)
     ) {
         self.quotaPerWorkspace = quotaPerWorkspace
         self.image = image
@@ -34,6 +39,7 @@ public struct LifecycleSettings: Sendable {
         self.allowWithoutSSH = allowWithoutSSH
         self.provisioningGrace = provisioningGrace
         self.concurrentEnsureWait = concurrentEnsureWait
+        self.staleStatusGrace = staleStatusGrace
     }
 }
 

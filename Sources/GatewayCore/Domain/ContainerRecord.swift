@@ -15,6 +15,8 @@ public struct ContainerRecord: Sendable, Equatable {
     public var lastActiveAt: Date
     public var suspendedAt: Date?
     public var createdAt: Date
+    /// When the row entered its current state (its creation for rows that never changed state).
+    public var stateChangedAt: Date
 
     public init(
         projectID: ProjectID,
@@ -26,7 +28,8 @@ public struct ContainerRecord: Sendable, Equatable {
         state: ContainerState,
         lastActiveAt: Date,
         suspendedAt: Date?,
-        createdAt: Date
+        createdAt: Date,
+        stateChangedAt: Date? = nil
     ) {
         self.projectID = projectID
         self.workspace = workspace
@@ -38,6 +41,7 @@ public struct ContainerRecord: Sendable, Equatable {
         self.lastActiveAt = lastActiveAt
         self.suspendedAt = suspendedAt
         self.createdAt = createdAt
+        self.stateChangedAt = stateChangedAt ?? createdAt
     }
 }
 

@@ -66,6 +66,11 @@ public protocol ContainerShell: Sendable {
     /// - Throws: ``GatewayError`` `container_not_found` when the host runs no such container,
     ///   `ssh_unreachable` when the host cannot be reached (never a hang: the connect timeout applies).
     func exec(_ request: ExecRequest, in service: ServiceUUID) async throws -> ExecResult
+
+    /// Whether the host runs the `vibn-dev` container of `service` now (`docker ps`, never a cached answer): what
+    /// the lifecycle checks before it believes a stopped status or a stop report.
+    /// - Throws: ``GatewayError`` `ssh_unreachable` or `docker_failed` when the host cannot tell.
+    func containerRuns(_ service: ServiceUUID) async throws -> Bool
 }
 
 extension GatewayError {

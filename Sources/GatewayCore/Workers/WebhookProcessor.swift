@@ -99,11 +99,10 @@ public struct WebhookProcessor: Service {
 
     func apply(_ event: CoolifyEvent, at now: Date) async throws {
         switch event {
-        case .containerStopped(let container, _):
-            guard let (record, uuid) = try await self.record(ofContainer: container) else { return }
-            try await self.containerStopped(record, service: uuid)
-        case .containerRestarted(let container, _):
-            guard let (record, _) = try await self.record(ofContainer: container) else { return }
+        case .containerStopped(let container, _), .containerRestarted(let container, _):
+            // Never believed as such (Coolify sends neither for services today): the row follows what Coolify's status
+            // says, and a stop only when `docker ps` confirms it.
+            guard let record = try await self.record(ofContainer: container) else { return }
             try await self.lifecycle.refresh(record)
         case .serverUnreachable(let server):
             guard self.isOurs(server) else { return }
@@ -124,26 +123,15 @@ public struct WebhookProcessor: Service {
         }
     }
 
-    /// A container we believe running stopped: it becomes failed when Coolify says the deploy failed, else suspended.
-    func containerStopped(_ record: ContainerRecord, service: ServiceUUID) async throws {
-        let status = try? await self.lifecycle.orchestrator.serviceStatus(service)
-        if let status, status.health == .failed {
-            try await self.lifecycle.observe(record, status: status)
-        } else if record.state == .running,
-                  try await self.lifecycle.changes.transitionContainer(record.projectID, from: .running, to: .suspended, at: self.lifecycle.clock.now) != nil {
-            try await self.lifecycle.noteStatus(status?.raw ?? "exited", for: record.projectID)
-        }
-    }
-
     /// The row of a dev container named by Coolify, or nil (logged) for containers that are not ours.
-    func record(ofContainer name: String) async throws -> (ContainerRecord, ServiceUUID)? {
+    func record(ofContainer name: String) async throws -> ContainerRecord? {
         guard let uuid = ServiceUUID(devContainerName: name),
               let record = try await self.lifecycle.store.container(service: uuid)
         else {
             self.logger.info("ignored a Coolify container event for a container that is not a dev container", metadata: ["container.name": "\(name)"])
             return nil
         }
-        return (record, uuid)
+        return record
     }
 
     func isOurs(_ server: String?) -> Bool {
