@@ -71,19 +71,23 @@ extension CoolifyClient {
 
     /// `POST /services/{uuid}/start` (queued by Coolify). Coolify's 400 `Service is already running.` counts as done,
     /// so a resume and its retries converge.
-    public func startService(_ uuid: ServiceUUID) async throws {
-        _ = try await self.send("POST", "/services/\(uuid)/start", replay: .idempotent, done: Self.alreadyRunning)
+    /// - Returns: true when Coolify queued the start, false when it answered that the service already runs.
+    @discardableResult
+    public func startService(_ uuid: ServiceUUID) async throws -> Bool {
+        !(try await self.send("POST", "/services/\(uuid)/start", replay: .idempotent, done: Self.alreadyRunning)).isEmpty
     }
 
     /// `POST /services/{uuid}/stop?docker_cleanup=false` (queued by Coolify). Without `docker_cleanup=false` Coolify
     /// runs `docker rmi` on every unused image not labelled `coolify.managed=true` after the stop: the dev image
     /// too, and with `pull_policy: never` the next resume fails. Coolify's 400 `Service is already stopped.` counts
     /// as done.
-    public func stopService(_ uuid: ServiceUUID) async throws {
-        _ = try await self.send(
+    /// - Returns: true when Coolify queued the stop, false when it answered that the service is already stopped.
+    @discardableResult
+    public func stopService(_ uuid: ServiceUUID) async throws -> Bool {
+        !(try await self.send(
             "POST", "/services/\(uuid)/stop", query: [URLQueryItem(name: "docker_cleanup", value: "false")], replay: .idempotent,
             done: Self.alreadyStopped
-        )
+        )).isEmpty
     }
 
     /// Coolify's answer to a start of a service whose status contains `running`.

@@ -31,12 +31,12 @@ public struct CoolifyOrchestrator: Orchestrator {
         }
     }
 
-    public func startService(_ uuid: ServiceUUID) async throws {
-        try await Self.orchestratorErrors { try await self.client.startService(uuid) }
+    public func startService(_ uuid: ServiceUUID) async throws -> PowerOutcome {
+        try await Self.orchestratorErrors { try await self.client.startService(uuid) ? .queued : .alreadyDone }
     }
 
-    public func stopService(_ uuid: ServiceUUID) async throws {
-        try await Self.orchestratorErrors { try await self.client.stopService(uuid) }
+    public func stopService(_ uuid: ServiceUUID) async throws -> PowerOutcome {
+        try await Self.orchestratorErrors { try await self.client.stopService(uuid) ? .queued : .alreadyDone }
     }
 
     public func serviceStatus(_ uuid: ServiceUUID) async throws -> ServiceStatus {

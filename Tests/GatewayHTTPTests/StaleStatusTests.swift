@@ -74,4 +74,25 @@ struct StaleStatusTests {
             #expect(try await fixture.app.store.diagnostics(silent).blockedReason == "coolify_deploy_failed")
         }
     }
+
+    @Test("a suspend Coolify answers 'already stopped' from a stale status while docker shows the container is a 503 that changes nothing")
+    func stopRefusedAsStale() async throws {
+        try await IdleSweepFixture.with { fixture, _ in
+            let project = ProjectID(trusted: "proj_1")
+            let uuid = try await fixture.running(project)
+            _ = try await fixture.lifecycle.suspend(workspace: IdleSweepFixture.workspace, project: project)
+            await fixture.standIn.setStartLag(.seconds(600))
+            _ = try await fixture.lifecycle.resume(workspace: IdleSweepFixture.workspace, project: project)
+            let refused = await #expect(throws: GatewayError.self) {
+                try await fixture.lifecycle.suspend(workspace: IdleSweepFixture.workspace, project: project)
+            }
+            #expect(refused?.code.rawValue == "coolify_status_stale" && refused?.retryAfterSeconds == 60)
+            #expect(try await fixture.app.store.container(project)?.state == .running)
+            // Once Coolify's check has seen the container, the stop is taken.
+            await fixture.standIn.setStatus(uuid.rawValue, "running:healthy")
+            let suspended = try await fixture.lifecycle.suspend(workspace: IdleSweepFixture.workspace, project: project)
+            #expect(suspended.state == "suspended")
+            #expect(await fixture.standIn.service(uuid.rawValue)?.status == "exited")
+        }
+    }
 }

@@ -16,7 +16,10 @@ extension ContainerLifecycle {
                 throw GatewayError.containerBusy(project, state: record.state, operation: "be suspended")
             }
             if record.state == .running { try await self.saveWork(record) }
-            try await self.orchestrator.stopService(uuid)
+            if try await self.orchestrator.stopService(uuid) == .alreadyDone, let shell = self.shell, try await shell.containerRuns(uuid) {
+                // Coolify judged by a status that predates a recent start: the container still runs, and stays recorded so.
+                throw GatewayError.stopRefusedAsStale(project)
+            }
             _ = try await self.changes.transitionContainer(project, from: record.state, to: .suspended, at: self.clock.now)
         case .failed:
             throw GatewayError.containerBusy(project, state: record.state, operation: "be suspended")
@@ -56,7 +59,7 @@ extension ContainerLifecycle {
             )
         } catch let error as GatewayError where error.code == .quotaExceeded {
             // Another resume of the workspace took the last place meanwhile: this service was started for nothing.
-            try? await self.orchestrator.stopService(uuid)
+            _ = try? await self.orchestrator.stopService(uuid)
             throw error
         }
     }
@@ -83,5 +86,16 @@ extension ContainerLifecycle {
             "coolify.status": "\(coolifyStatus ?? "-")",
         ])
         return failed
+    }
+}
+
+extension GatewayError {
+    /// Coolify refused a stop as done though the container runs: its status still predates a recent start.
+    static func stopRefusedAsStale(_ project: ProjectID) -> GatewayError {
+        GatewayError(
+            .unavailable, code: .coolifyStatusStale,
+            message: "Coolify refused to stop project '\(project)''s container: its status, which lags a recent start, says it is stopped, but the container runs. Nothing changed.",
+            hint: "Retry in a minute, once Coolify's server check has seen the container running.", retryAfterSeconds: 60
+        )
     }
 }

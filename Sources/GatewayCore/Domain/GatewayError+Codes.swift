@@ -12,6 +12,8 @@ extension GatewayError.Code {
     public static let autosaveFailed = Self("autosave_failed")
     /// The host runs no container for the service (thrown by every ``ContainerShell``).
     public static let containerNotFound = Self("container_not_found")
+    /// Coolify refused a stop as done, judging by a status older than a recent start.
+    public static let coolifyStatusStale = Self("coolify_status_stale")
     /// The gateway has no Coolify API configured.
     public static let coolifyNotConfigured = Self("coolify_not_configured")
     /// A dev server's launch script failed or printed no pid.

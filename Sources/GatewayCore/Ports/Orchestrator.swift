@@ -64,6 +64,15 @@ public struct ServiceStatus: Sendable, Equatable {
     }
 }
 
+/// What the orchestrator made of a start or a stop.
+public enum PowerOutcome: Sendable, Equatable {
+    /// It will start or stop the service (Coolify queues both).
+    case queued
+    /// It answered that the service already runs or is already stopped, judging by its own status, which may be
+    /// stale (Coolify's lags a start by up to a server check): nothing was done.
+    case alreadyDone
+}
+
 /// The port that creates, starts, stops and inspects dev-container services (implemented by `Coolify`).
 ///
 /// Failures of the orchestrator are ``OrchestratorError``s: ``OrchestratorError/provesNothingDone`` tells a definite
@@ -74,9 +83,11 @@ public protocol Orchestrator: Sendable {
     /// The service an earlier ``createService(_:)`` made for `identity`, if any (found by name and owner marker).
     func findService(_ identity: ServiceIdentity) async throws -> ServiceUUID?
     /// Starts the service (idempotent).
-    func startService(_ uuid: ServiceUUID) async throws
+    @discardableResult
+    func startService(_ uuid: ServiceUUID) async throws -> PowerOutcome
     /// Stops the service (idempotent).
-    func stopService(_ uuid: ServiceUUID) async throws
+    @discardableResult
+    func stopService(_ uuid: ServiceUUID) async throws -> PowerOutcome
     /// The service's current status.
     /// - Throws: ``OrchestratorError`` with outcome ``OrchestratorError/Outcome/serviceMissing`` when the
     ///   orchestrator has no such service.
