@@ -55,7 +55,25 @@ struct LoopProject: Sendable {
         return json["stdout"] as? String ?? ""
     }
 
+    /// `POST …/container/suspend` until it is taken: 503 `coolify_status_stale` (Coolify's status still predates the
+    /// last start) is retried, anything else but 200 fails.
+    func suspend() async throws {
+        try await eventually("POST …/container/suspend is taken") { () async throws -> (value: Bool?, observed: String) in
+            let answer = try await self.client.send("POST", self.path + "/container/suspend")
+            if answer.status == 503, answer.text.contains("coolify_status_stale") { return (nil, answer.text) }
+            try self.expect(answer, 200, "POST …/container/suspend")
+            return (true, answer.text)
+        }
+    }
+
     // MARK: Dev servers
+
+    /// The last lines of a dev server's log (`GET …/dev-servers/{id}/logs`).
+    func devServerLog(id: String) async throws -> String {
+        let answer = try await self.client.send("GET", self.path + "/dev-servers/\(id)/logs?lines=50")
+        try self.expect(answer, 200, "GET …/logs")
+        return answer.text
+    }
 
     /// Polls `GET …/dev-servers` until a server on `port` is `running` (with a pid other than `replaced`, when
     /// given); returns it. A `failed` one fails at once.

@@ -14,7 +14,7 @@ struct WholeLoopTests {
 
     // A case takes 5–20 s; the limit turns a hang (e.g. a child process never reaped) into a failure.
     @Test(
-        "turn → container → exec → dev server → preview → turn end → idle sweep (autosave, suspend) → turn → resume",
+        "turn → container → exec → dev server → preview → turn end → idle sweep (autosave, suspend) → turn → resume → suspend → exec → resume",
         .timeLimit(.minutes(10)),
         arguments: GatewayStoreBackend.allCases
     )
@@ -70,8 +70,8 @@ struct WholeLoopTests {
 
     // MARK: Outbound events
 
-    /// The chat backend's receiver got `container.state_changed` (to running, suspended, and running twice),
-    /// `dev_server.ready` (twice) and `autosave.pushed` for the project, each signed with the events secret.
+    /// The chat backend's receiver got `container.state_changed` (to running three times, to suspended twice),
+    /// `dev_server.ready` (three times) and `autosave.pushed` for the project, each signed with the events secret.
     static func checkEvents(of project: LoopProject, receiver: EventReceiverStandIn) async throws {
         let signer = try StandardWebhookSigner(secret: project.eventsSecret)
         let wanted: Set<String> = ["container.state_changed", "dev_server.ready", "autosave.pushed"]
@@ -82,8 +82,8 @@ struct WholeLoopTests {
             let states = events.filter { $0["type"] as? String == "container.state_changed" }
                 .compactMap { ($0["data"] as? [String: Any])?["state"] as? String }
             let ready = events.filter { $0["type"] as? String == "dev_server.ready" }.count
-            let complete = types.isSuperset(of: wanted) && states.contains("suspended") && states.filter { $0 == "running" }.count >= 2
-                && ready >= 2
+            let complete = types.isSuperset(of: wanted) && states.filter { $0 == "suspended" }.count >= 2
+                && states.filter { $0 == "running" }.count >= 3 && ready >= 3
             return (complete ? events : nil, "types \(types.sorted()), container states \(states), \(ready) dev_server.ready")
         }
         let failedAutosaves = events.filter { $0["type"] as? String == "autosave.failed" }

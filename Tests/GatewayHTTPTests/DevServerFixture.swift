@@ -20,8 +20,8 @@ struct DevServerFixture {
     let exec: ExecFixture
     var store: any GatewayStore { self.exec.app.store }
     var project: ProjectID { self.exec.project }
-    /// The container's `/var/log/vibn-dev`, as seen on this machine.
-    var logDirectory: URL { self.exec.workspace.deletingLastPathComponent().appendingPathComponent("log") }
+    /// The container's log directory on its cache volume (`/home/vibn/.cache/vibn-dev/logs`), as seen on this machine.
+    var logDirectory: URL { self.exec.workspace.deletingLastPathComponent().appendingPathComponent("cache/vibn-dev/logs") }
 
     static func make(state: ContainerState = .running) async throws -> DevServerFixture {
         DevServerFixture(exec: try await ExecFixture.make(state: state))

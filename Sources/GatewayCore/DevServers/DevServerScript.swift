@@ -7,8 +7,9 @@ import Foundation
 /// pid is its group id, and its command line carries the marker that proves a pid is still ours: a group is only
 /// ever signalled after `/proc/<pid>/cmdline` shows the marker (a recycled pid lacks it).
 enum DevServerScript {
-    /// Where dev servers' logs live inside the container.
-    static let logDirectory = "/var/log/vibn-dev"
+    /// Where dev servers' logs live inside the container: on the cache volume, because Coolify recreates the
+    /// container's own filesystem on every start (`up --force-recreate`), so `…/logs` still answers after a resume.
+    static let logDirectory = "/home/vibn/.cache/vibn-dev/logs"
 
     /// Exit statuses of ``start``.
     enum StartStatus {
@@ -32,6 +33,7 @@ enum DevServerScript {
     // MARK: - Scripts
 
     /// Shell functions every script shares: `ours PID ID`, `stop_group PID ID`, `listening PORT`, `launch PORT ID CMD`.
+    /// A launch appends to the server's log after a marker line, so a relaunch after a resume keeps what came before.
     private static let functions = """
         ours() { [ -n "$1" ] && tr '\\0' '\\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qxF "VIBN_DEV_SERVER_ID=$2"; }
         stop_group() {
@@ -43,8 +45,9 @@ enum DevServerScript {
         listeners() { ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u; }
         launch() {
           mkdir -p \(Self.logDirectory) || exit 1
+          echo "--- vibn: dev server $2 started $(date -u +%Y-%m-%dT%H:%M:%SZ) ---" >>"\(Self.logDirectory)/$2.log" || exit 1
           env PORT="$1" VIBN_DEV_SERVER_ID="$2" setsid sh -c 'bash -lc "$1"; exit $?' vibn-dev-server "$3" "VIBN_DEV_SERVER_ID=$2" \\
-            >"\(Self.logDirectory)/$2.log" 2>&1 </dev/null &
+            >>"\(Self.logDirectory)/$2.log" 2>&1 </dev/null &
           echo "pid $!"
         }
         """
