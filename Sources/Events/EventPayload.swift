@@ -105,3 +105,21 @@ struct ChatTurnFailureData: Encodable {
         try container.encode(self.message, forKey: .message)
     }
 }
+
+/// `host.disk_high`: about a Coolify server, not a project; a field Coolify did not send is null.
+struct HostDiskData: Encodable {
+    let serverUuid: String?
+    let serverName: String?
+    let diskUsagePercent: Int?
+    let thresholdPercent: Int?
+
+    enum CodingKeys: String, CodingKey { case serverUuid, serverName, diskUsagePercent, thresholdPercent }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.serverUuid, forKey: .serverUuid)
+        try container.encode(self.serverName, forKey: .serverName)
+        try container.encode(self.diskUsagePercent, forKey: .diskUsagePercent)
+        try container.encode(self.thresholdPercent, forKey: .thresholdPercent)
+    }
+}

@@ -44,6 +44,7 @@ public struct EventRecorder: EventSink {
         case .devServer(let record, let from): from != record.state && (record.state == .running || record.state == .failed)
         case .autosave: true
         case .chatTurn(_, let outcome): outcome != .applied
+        case .hostDiskHigh: true
         }
     }
 
@@ -84,6 +85,12 @@ public struct EventRecorder: EventSink {
                 turnId: turn.turn.rawValue, phase: turn.phase, code: code.rawValue, message: message
             )
             return try self.event(.chatTurnFailed, data)
+        case .hostDiskHigh(let report):
+            let data = HostDiskData(
+                serverUuid: report.serverUUID, serverName: report.serverName, diskUsagePercent: report.diskUsage,
+                thresholdPercent: report.threshold
+            )
+            return try self.event(.hostDiskHigh, data)
         }
     }
 

@@ -56,7 +56,7 @@ public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router
     ).addRoutes(to: router)
     MetricsController<GatewayRequestContext>(
         registry: metrics, cache: StoreGaugeCache(store: store, ttl: http.metricsStoreTTL, timeout: http.readinessTimeout),
-        appliedTurns: { gateway.chatTurns.finishedCounts }
+        appliedTurns: { gateway.chatTurns.finishedCounts }, diskReports: { gateway.webhooks?.diskReports.latest ?? [] }
     ).addRoutes(to: router)
 
     // Authentication belongs to the routes, never to a comparison of path strings: every route of `api` runs the

@@ -13,6 +13,8 @@ struct MetricsController<Context: RequestContext> {
     let cache: StoreGaugeCache
     /// Chat turns this replica finished, by outcome (`applied`, `failed`).
     let appliedTurns: @Sendable () -> [String: Int]
+    /// Coolify's latest `high_disk_usage` report of each server this replica applied.
+    let diskReports: @Sendable () -> [HostDiskReports.Entry]
 
     func addRoutes(to router: Router<Context>) {
         router.get("metrics") { _, context in try await self.scrape(context: context) }
@@ -34,7 +36,7 @@ struct MetricsController<Context: RequestContext> {
         )
     }
 
-    /// The work this replica applied since it started, by kind and outcome.
+    /// The work this replica applied since it started, by kind and outcome, and the disk reports it applied.
     func workCounters() -> PrometheusCollectorRegistry {
         let counters = PrometheusCollectorRegistry()
         let applied = MetricNameDescriptor(
@@ -44,6 +46,23 @@ struct MetricsController<Context: RequestContext> {
         for outcome in ["applied", "failed"] {
             counters.makeCounter(descriptor: applied, labels: [("kind", "chat_turn"), ("outcome", outcome)])
                 .increment(by: Int64(self.appliedTurns()[outcome] ?? 0))
+        }
+        let reports = self.diskReports()
+        if !reports.isEmpty {
+            let usage = MetricNameDescriptor(
+                namespace: "vibn", metricName: "host_disk_usage", unitName: "percent",
+                helpText: "The disk usage of each Coolify server in its latest high_disk_usage report to this replica."
+            )
+            let received = MetricNameDescriptor(
+                namespace: "vibn", metricName: "host_disk_high_reports", unitName: "total",
+                helpText: "Coolify high_disk_usage reports this replica applied since it started, by server."
+            )
+            for entry in reports {
+                if let percent = entry.report.diskUsage {
+                    counters.makeGauge(descriptor: usage, labels: [("server", entry.server)]).set(Double(percent))
+                }
+                counters.makeCounter(descriptor: received, labels: [("server", entry.server)]).increment(by: Int64(entry.count))
+            }
         }
         return counters
     }

@@ -14,6 +14,12 @@ struct CoolifyWebhookPayloadTests {
          .deployment(applicationUUID: "a1", deploymentUUID: "d1", succeeded: true)),
         (#"{"event":"deployment_failed","application_uuid":"a1","deployment_uuid":null}"#,
          .deployment(applicationUUID: "a1", deploymentUUID: nil, succeeded: false)),
+        (#"{"success":false,"event":"high_disk_usage","server_name":"host-a","server_uuid":"s1","disk_usage":91,"threshold":80,"url":"https:\/\/c.example.com"}"#,
+         .highDiskUsage(HostDiskReport(serverUUID: "s1", serverName: "host-a", diskUsage: 91, threshold: 80))),
+        (#"{"event":"high_disk_usage","server_uuid":"s1","disk_usage":"87.6","threshold":null}"#,
+         .highDiskUsage(HostDiskReport(serverUUID: "s1", serverName: nil, diskUsage: 88, threshold: nil))),
+        (#"{"event":"high_disk_usage","disk_usage":"lots","threshold":[80]}"#,
+         .highDiskUsage(HostDiskReport(serverUUID: nil, serverName: nil, diskUsage: nil, threshold: nil))),
     ])
     func known(body: String, event: CoolifyEvent) {
         #expect(CoolifyWebhookPayload.event(from: Array(body.utf8)) == event)

@@ -1,5 +1,8 @@
 @testable import Coolify
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GatewayCore
 import GatewayTestSupport
 import Logging
@@ -26,7 +29,41 @@ struct RealCoolifySemanticsTests {
             try await client.stopService(uuid)
             #expect(await standIn.cleanups() == 0)
             #expect(try await client.service(uuid).status == "exited")
+            try await client.startService(uuid)
+            #expect(try await client.service(uuid).status == "running:unknown")
+
+            // What a stop with Coolify's default does: the unlabelled image is removed and the next start fails.
+            try await Self.rawStop(uuid, standIn)
+            #expect(await standIn.cleanups() == 1)
+            #expect(await standIn.imagePresent() == false)
+            try await client.startService(uuid)
+            #expect(try await client.service(uuid).status == "exited")
         }
+    }
+
+    @Test("an image labelled coolify.managed=true survives the cleanup of a default stop")
+    func labelledImageSurvives() async throws {
+        try await CoolifyStandIn.withRunning { standIn throws in
+            let client = CoolifyClientTests.client(standIn)
+            let uuid = try await Self.stoppedService(standIn, client)
+            await standIn.labelImage()
+            try await client.startService(uuid)
+            try await Self.rawStop(uuid, standIn)
+            #expect(await standIn.cleanups() == 1)
+            #expect(await standIn.imagePresent())
+            try await client.startService(uuid)
+            #expect(try await client.service(uuid).status == "running:unknown")
+        }
+    }
+
+    /// `POST /services/{uuid}/stop` without `docker_cleanup`, as Coolify's own UI and other clients send it.
+    static func rawStop(_ uuid: ServiceUUID, _ standIn: CoolifyStandIn) async throws {
+        var request = URLRequest(url: standIn.url.appendingPathComponent("api/v1/services/\(uuid)/stop"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.setValue("Bearer \(standIn.token)", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
     }
 
     @Test("a start of a running service and a stop of a stopped one succeed, so retries converge")
@@ -56,7 +93,8 @@ struct RealCoolifySemanticsTests {
         try await CoolifyStandIn.withRunning { standIn throws in
             let client = CoolifyClientTests.client(standIn)
             let uuid = try await Self.stoppedService(standIn, client)
-            await standIn.setStartLag(.milliseconds(900))
+            // Each phase lasts a second: long enough to be seen by a poll on a machine busy with every other suite.
+            await standIn.setStartLag(.seconds(3))
             try await client.startService(uuid)
             var seen: [String] = []
             let deadline = ContinuousClock.now + .seconds(10)
@@ -73,7 +111,7 @@ struct RealCoolifySemanticsTests {
             // so the start still shows: why the gateway confirms stops with docker, not with Coolify's word.
             try await client.startService(uuid)
             try await client.stopService(uuid)
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .seconds(3.5))
             #expect(try await client.service(uuid).status == "running:unknown")
         }
     }

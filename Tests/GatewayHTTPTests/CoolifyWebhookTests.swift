@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import GatewayCore
 import GatewayHTTP
@@ -5,6 +6,7 @@ import GatewayTestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Storage
 import Testing
@@ -88,6 +90,37 @@ struct CoolifyWebhookTests {
                     try await app.store.diagnostics(project).coolifyStatus == "server:unreachable"
                 }
                 #expect(try await app.store.container(project)?.state == .running)
+            }
+        }
+    }
+
+    @Test("high_disk_usage about the configured server is logged, counted in /metrics and sent as host.disk_high; another server's is ignored")
+    func highDiskUsage() async throws {
+        try await CoolifyStandIn.withRunning { standIn in
+            let app = try await TestApp.make()
+            let recorder = EventRecorder(store: app.store, logger: Logger(label: "http-tests"), wake: {})
+            let gateway = app.coolifyGateway(standIn, events: recorder)
+            try await app.test(gateway: gateway, configure: { $0.coolifyWebhookSecret = Self.secret }) { client throws in
+                let ours = #"{"success":false,"event":"high_disk_usage","server_name":"host-a","server_uuid":"\#(standIn.serverUUID)","disk_usage":91,"threshold":80,"url":"https:\/\/c.example.com"}"#
+                let other = #"{"event":"high_disk_usage","server_name":"host-b","server_uuid":"someone-else","disk_usage":99,"threshold":80}"#
+                #expect(try await Self.post(client, ByteBuffer(string: other)).status == .ok)
+                #expect(try await Self.post(client, ByteBuffer(string: ours)).status == .ok)
+                try await eventually("a host.disk_high event recorded", within: .seconds(20)) {
+                    try await app.store.pendingEvents(createdAfter: .distantPast, limit: 10).contains { $0.type == .hostDiskHigh }
+                }
+                try await eventually("every webhook delivery applied", within: .seconds(20)) { try await app.store.pendingDeliveries(limit: 10).isEmpty }
+                let events = try await app.store.pendingEvents(createdAfter: .distantPast, limit: 10).filter { $0.type == .hostDiskHigh }
+                #expect(events.count == 1)
+                let event = try #require(events.first)
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any])
+                #expect(body["type"] as? String == "host.disk_high")
+                let data = try #require(body["data"] as? [String: Any])
+                #expect(data["serverUuid"] as? String == standIn.serverUUID && data["serverName"] as? String == "host-a")
+                #expect(data["diskUsagePercent"] as? Int == 91 && data["thresholdPercent"] as? Int == 80)
+                let metrics = try await MetricsTests.scrape(client)
+                #expect(metrics.contains("vibn_host_disk_usage_percent{server=\"\(standIn.serverUUID)\"} 91.0"))
+                #expect(metrics.contains("vibn_host_disk_high_reports_total{server=\"\(standIn.serverUUID)\"} 1"))
+                #expect(!metrics.contains { $0.contains("someone-else") })
             }
         }
     }

@@ -65,6 +65,16 @@ public final class CoolifyStandIn: Sendable {
         await self.state.cleanups
     }
 
+    /// Whether the dev image is still on the host (a stop's cleanup removes it unless it is labelled).
+    public func imagePresent() async -> Bool {
+        await self.state.imagePresent
+    }
+
+    /// Labels the dev image `coolify.managed=true`, so Coolify's cleanups keep it.
+    public func labelImage() async {
+        await self.state.labelImage()
+    }
+
     /// Revokes the token: every call then answers 400 `Invalid token.`, as Coolify does.
     public func revokeToken() async {
         await self.state.revokeToken()

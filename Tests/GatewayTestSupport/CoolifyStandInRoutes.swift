@@ -46,6 +46,11 @@ struct CoolifyStandInRoutes: Sendable {
                         return Self.json(.badRequest, ["message": "Service is already stopped."])
                     }
                     if action == "stop", cleanup { await self.state.cleanedUp() }
+                    // With the image removed (`pull_policy: never`), the queued start fails: the status stays `exited`.
+                    if action == "start", await !self.state.imagePresent {
+                        await self.state.setStatus(uuid, "exited")
+                        return Self.json(.ok, ["message": "Service starting request queued."])
+                    }
                     // StopService writes `exited` at once; a start shows only when the server check sees it.
                     if action == "start" { await self.state.started(uuid) } else { await self.state.setStatus(uuid, "exited") }
                     try await self.state.changed(uuid, action == "start" ? .started : .stopped)

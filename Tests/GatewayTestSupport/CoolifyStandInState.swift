@@ -48,6 +48,10 @@ public actor CoolifyStandInState {
     public internal(set) var destinations: [String] = []
     /// How many stops ran Coolify's `CleanupDocker` (`docker_cleanup` not false): each removes the unused images.
     public internal(set) var cleanups = 0
+    /// Whether the dev image is still on the host: a cleanup removes it unless it carries `coolify.managed=true`.
+    public internal(set) var imagePresent = true
+    /// Whether the dev image carries the label `coolify.managed=true`, which Coolify's cleanups keep.
+    var imageLabelled = false
     /// Whether the token was revoked (Coolify then answers 400 `Invalid token.`).
     var tokenRevoked = false
 
@@ -89,8 +93,14 @@ public actor CoolifyStandInState {
         self.tokenRevoked = true
     }
 
+    /// Coolify's `CleanupDocker` after a stop: `docker rmi` of every unused image without `coolify.managed=true`.
     func cleanedUp() {
         self.cleanups += 1
+        if !self.imageLabelled { self.imagePresent = false }
+    }
+
+    func labelImage() {
+        self.imageLabelled = true
     }
 
     /// Every service, each with the status it reads now.

@@ -8,6 +8,7 @@ public enum OutboundEventType: String, Sendable, Codable, CaseIterable {
     case autosavePushed = "autosave.pushed"
     case autosaveFailed = "autosave.failed"
     case chatTurnFailed = "chat_turn.failed"
+    case hostDiskHigh = "host.disk_high"
 }
 
 /// One event in the outbox (`vibn_outbound_events`): its JSON body is stored once and sent byte-identical,

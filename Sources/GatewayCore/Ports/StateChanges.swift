@@ -12,12 +12,14 @@ public enum StoreChange: Sendable, Equatable {
     case autosave(AutosaveAttempt)
     /// A pending chat turn's work ended.
     case chatTurn(ChatTurn, ChatTurnOutcome)
+    /// Coolify reported the server's disk fuller than its threshold.
+    case hostDiskHigh(HostDiskReport)
 
     /// Whether the change can add or remove a preview route (a container or a dev server changed).
     public var affectsPreviews: Bool {
         switch self {
         case .container, .devServer: true
-        case .autosave, .chatTurn: false
+        case .autosave, .chatTurn, .hostDiskHigh: false
         }
     }
 
@@ -83,6 +85,14 @@ public protocol StateChanges: Sendable {
     /// Records that a pending chat turn's work ended with `outcome`.
     /// - Returns: false when the turn was not pending (finished meanwhile, or never claimed).
     func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool
+
+    /// Records Coolify's report that the server's disk is fuller than its threshold: the store keeps nothing of its
+    /// own (the default does nothing); ``ObservedChanges`` enqueues its outbound event.
+    func reportHostDiskHigh(_ report: HostDiskReport) async throws
+}
+
+extension StateChanges {
+    public func reportHostDiskHigh(_ report: HostDiskReport) async throws {}
 }
 
 extension StateChanges {
@@ -237,6 +247,10 @@ public struct ObservedChanges: StateChanges {
             try await store.recordAutosave(attempt)
             return ((), .autosave(attempt))
         }
+    }
+
+    public func reportHostDiskHigh(_ report: HostDiskReport) async throws {
+        try await self.observe { _ in ((), .hostDiskHigh(report)) }
     }
 
     public func finishTurn(_ turn: ChatTurn, outcome: ChatTurnOutcome, at now: Date) async throws -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Applies Coolify webhook deliveries, each once, with the store as their queue: a delivery the route accepted stays
 /// pending until it is applied, so none is lost when the gateway stops; replays (the same body within
@@ -16,6 +17,8 @@ public struct WebhookProcessor: Service {
     public let replayWindow: Duration
     /// How often pending deliveries (left by a stopped replica, or accepted by another) are looked for.
     public let scanInterval: Duration
+    /// Coolify's latest `high_disk_usage` report of each server, as this replica applied them (for `/metrics`).
+    public let diskReports = HostDiskReports()
     let logger: Logger
     let doorbell = Doorbell()
 
@@ -43,11 +46,12 @@ public struct WebhookProcessor: Service {
         return true
     }
 
-    /// How long an identical body counts as a replay: a server's reachability events legitimately repeat byte for byte
-    /// (the same server becoming unreachable again), so for them only a minute; every other event `fallback`.
+    /// How long an identical body counts as a replay: a server's events legitimately repeat byte for byte (the same
+    /// server becoming unreachable again, the same disk usage reported again), so for them only a minute; every other
+    /// event `fallback`.
     static func replayWindow(of event: CoolifyEvent, default fallback: Duration) -> Duration {
         switch event {
-        case .serverUnreachable, .serverReachable: min(fallback, .seconds(60))
+        case .serverUnreachable, .serverReachable, .highDiskUsage: min(fallback, .seconds(60))
         default: fallback
         }
     }
@@ -114,6 +118,15 @@ public struct WebhookProcessor: Service {
             guard self.isOurs(server) else { return }
             await self.reconciler.reachability.set(true)
             await self.reconciler.reconcileOnce(includeRunning: true)
+        case .highDiskUsage(let report):
+            guard self.isOurs(report.serverUUID) else { return }
+            self.logger.warning("Coolify reports the server's disk fuller than its threshold", metadata: [
+                "server.uuid": "\(report.serverUUID ?? "-")", "server.name": "\(report.serverName ?? "-")",
+                "disk.usage_percent": "\(report.diskUsage.map(String.init) ?? "-")",
+                "disk.threshold_percent": "\(report.threshold.map(String.init) ?? "-")",
+            ])
+            self.diskReports.record(report)
+            try await self.lifecycle.changes.reportHostDiskHigh(report)
         case .deployment(let application, let deployment, let succeeded):
             try await self.lifecycle.store.recordDeployment(
                 CoolifyDeployment(applicationUUID: application, deploymentUUID: deployment, succeeded: succeeded, receivedAt: now)
@@ -137,5 +150,33 @@ public struct WebhookProcessor: Service {
     func isOurs(_ server: String?) -> Bool {
         guard let configured = self.serverUUID, let server else { return true }
         return configured == server
+    }
+}
+
+/// Coolify's latest `high_disk_usage` report of each server, and how many this replica applied.
+public final class HostDiskReports: Sendable {
+    /// One server's latest report.
+    public struct Entry: Sendable, Equatable {
+        /// The server's uuid, else its name, else `unknown`.
+        public var server: String
+        public var report: HostDiskReport
+        /// Reports about the server this replica applied since it started.
+        public var count: Int
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    public init() {}
+
+    func record(_ report: HostDiskReport) {
+        let server = report.serverUUID ?? report.serverName ?? "unknown"
+        self.entries.withLock { entries in
+            entries[server] = Entry(server: server, report: report, count: (entries[server]?.count ?? 0) + 1)
+        }
+    }
+
+    /// Every server's latest report, by server.
+    public var latest: [Entry] {
+        self.entries.withLock { $0.values.sorted { $0.server < $1.server } }
     }
 }
