@@ -80,7 +80,7 @@ struct MetricsController<Context: RequestContext> {
                     .set(Double(read.containers[state] ?? 0))
             }
             let previews = MetricNameDescriptor(
-                namespace: "vibn", metricName: "live_previews", unitName: "", helpText: "Live previews: starting or running dev servers on running containers."
+                namespace: "vibn", metricName: "live_previews", unitName: "", helpText: "Live previews: running dev servers on running containers, routed by Traefik."
             )
             gauges.makeGauge(descriptor: previews).set(Double(read.livePreviews))
             let pending = MetricNameDescriptor(

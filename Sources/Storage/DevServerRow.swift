@@ -47,7 +47,7 @@ extension LivePreview {
 
     /// The conditions of a live preview: a live dev server on a running container that has a slug, token and service.
     static let storedConditions = """
-        d.state IN ('starting', 'running') AND c.state = 'running' AND c.project_slug IS NOT NULL \
+        d.state = 'running' AND d.relaunch_pending = false AND c.state = 'running' AND c.project_slug IS NOT NULL \
         AND c.preview_token IS NOT NULL AND c.service_uuid <> ''
         """
 

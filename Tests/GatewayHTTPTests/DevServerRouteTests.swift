@@ -26,7 +26,7 @@ struct DevServerRouteTests {
                     #expect(json["name"] as? String == "site")
                     #expect(json["port"] as? Int == 3001)
                     #expect(json["pid"] is Int)
-                    #expect((json["previewUrl"] as? String)?.hasPrefix("https://preview-1-app-") == true)
+                    #expect((json["previewUrl"] as? String)?.hasPrefix("https://p1-app-") == true)
                     #expect(json["startedAt"] is String)
                     #expect(json["failureReason"] == nil && json["stoppedAt"] == nil)
                     return try DevServerID(validating: json["id"] as? String ?? "")

@@ -20,7 +20,7 @@ struct TraefikHTTPProviderTests {
                     try await gateway.publisher.refresh()
                     try await traefik.waitFor(host: host, status: 200, body: "hello over the HTTP provider")
 
-                    _ = try await gateway.store.transitionDevServer(server.id, project: server.projectID, from: .starting, to: .stopped, at: .now)
+                    _ = try await gateway.store.transitionDevServer(server.id, project: server.projectID, from: .running, to: .stopped, at: .now)
                     try await gateway.publisher.refresh()
                     try await traefik.waitFor(host: host, status: 404)
                 }

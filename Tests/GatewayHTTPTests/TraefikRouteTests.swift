@@ -68,7 +68,7 @@ struct TraefikTestGateway {
         let server = DevServerRecord(
             id: .random(), projectID: project, workspace: workspace, name: "web", command: "npm run dev", port: port, pid: nil,
             previewURL: self.routing.previewURL(slug: ProjectSlug(trusted: "shop"), token: token, port: port),
-            state: .starting, startedAt: Self.now, stoppedAt: nil
+            state: .running, startedAt: Self.now, stoppedAt: nil
         )
         try await self.store.insertDevServer(server)
         self.publisher.previewsChanged()

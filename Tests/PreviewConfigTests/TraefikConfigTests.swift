@@ -26,7 +26,7 @@ struct TraefikConfigTests {
     func routers() throws {
         let configuration = try self.builder().configuration(for: Fixtures.previews)
         let http = try #require(configuration.http)
-        let name = "preview-5-shop-\(Fixtures.token)"
+        let name = "p5-shop-\(Fixtures.token.base32)"
         #expect(http.routers.count == 3)
         #expect(http.services.count == 3)
         let router = try #require(http.routers[name])
@@ -53,7 +53,7 @@ struct TraefikConfigTests {
         #expect(configuration.http?.routers.values.allSatisfy { $0.tls == nil } == true)
         #expect(!(try builder.json(configuration)).contains("tls"))
         let url = builder.routing.previewURL(slug: ProjectSlug(trusted: "shop"), token: Fixtures.token, port: try PreviewPort(validating: 3001))
-        #expect(url == "http://preview-1-shop-\(Fixtures.token).preview.vibnai.com")
+        #expect(url == "http://p1-shop-\(Fixtures.token.base32).preview.vibnai.com")
     }
 
     @Test("a configured wildcard certificate becomes the default TLS store's certificate")

@@ -9,7 +9,7 @@ import Testing
 /// The real Traefik, its file provider watching the directory the gateway writes.
 @Suite("Traefik file provider, end to end")
 struct TraefikFileProviderTests {
-    @Test("a live preview routes to its dev server (200, its body); once stopped, 404")
+    @Test("a live preview of a 40-character slug routes to its dev server (200, its body) by its one-label host; once stopped, 404")
     func routes() async throws {
         try await Fixtures.withStore { folder, store in
             let dynamic = folder.appendingPathComponent("dynamic")
@@ -23,16 +23,18 @@ struct TraefikFileProviderTests {
                 )
                 try await publisher.refresh()
                 try await TraefikPeer.with(provider: .file(directory: dynamic)) { traefik in
-                    let server = try await TraefikPublisherTests.seedPreview(store)
+                    let slug = String(repeating: "a", count: 19) + "-" + String(repeating: "b", count: 20)
+                    let server = try await TraefikPublisherTests.seedPreview(store, slug: slug)
                     let record = try #require(try await store.container(server.projectID))
                     let host = routing.host(slug: try #require(record.projectSlug), token: try #require(record.previewToken), port: server.port)
                     try await traefik.waitFor(host: host, status: 404)
+                    #expect(host.split(separator: ".").first?.count == 63)
 
                     #expect(try await publisher.refresh())
                     try await traefik.waitFor(host: host, status: 200, body: "hello from the dev server")
-                    #expect(try await traefik.request(host: "preview-1-" + host.dropFirst(10)).status == 404)
+                    #expect(try await traefik.request(host: "p1-" + host.dropFirst(3)).status == 404)
 
-                    _ = try await store.transitionDevServer(server.id, project: server.projectID, from: .starting, to: .stopped, at: .now)
+                    _ = try await store.transitionDevServer(server.id, project: server.projectID, from: .running, to: .stopped, at: .now)
                     #expect(try await publisher.refresh())
                     try await traefik.waitFor(host: host, status: 404)
                 }

@@ -21,7 +21,7 @@ struct TraefikPublisherTests {
         _ = try await store.transitionContainer(projectID, from: .provisioning, to: .running, at: Self.now)
         let record = DevServerRecord(
             id: .random(), projectID: projectID, workspace: workspace, name: "web", command: "npm run dev",
-            port: try PreviewPort(validating: 3000), pid: nil, previewURL: "", state: .starting, startedAt: Self.now, stoppedAt: nil
+            port: try PreviewPort(validating: 3000), pid: nil, previewURL: "", state: .running, startedAt: Self.now, stoppedAt: nil
         )
         try await store.insertDevServer(record)
         return record
@@ -48,13 +48,13 @@ struct TraefikPublisherTests {
             let server = try await Self.seedPreview(store)
             #expect(try await publisher.refresh())
             let text = try String(contentsOf: file, encoding: .utf8)
-            #expect(text.contains("preview-0-shop-"))
+            #expect(text.contains("p0-shop-"))
             #expect(!text.contains("{{"))
             #expect(try FileManager.default.contentsOfDirectory(atPath: dynamic.path) == [TraefikConfigPublisher.fileName])
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".dynamic.staging").path))
             #expect(try await publisher.currentDocument().json == text)
 
-            _ = try await store.transitionDevServer(server.id, project: server.projectID, from: .starting, to: .stopped, at: Self.now)
+            _ = try await store.transitionDevServer(server.id, project: server.projectID, from: .running, to: .stopped, at: Self.now)
             #expect(try await publisher.refresh())
             #expect(try String(contentsOf: file, encoding: .utf8) == "{}\n")
         }
@@ -97,10 +97,10 @@ struct TraefikPublisherTests {
                 _ = try await Self.seedPreview(store)
                 // A burst of signals collapses into writes of the newest state.
                 for _ in 0..<50 { publisher.previewsChanged() }
-                try await Self.poll { (try? String(contentsOf: file, encoding: .utf8))?.contains("preview-0-shop-") == true }
+                try await Self.poll { (try? String(contentsOf: file, encoding: .utf8))?.contains("p0-shop-") == true }
                 // Another replica's change, with no signal: the periodic refresh finds it.
                 _ = try await Self.seedPreview(store, project: "proj_2", slug: "blog")
-                try await Self.poll { (try? String(contentsOf: file, encoding: .utf8))?.contains("preview-0-blog-") == true }
+                try await Self.poll { (try? String(contentsOf: file, encoding: .utf8))?.contains("p0-blog-") == true }
             }
         }
     }

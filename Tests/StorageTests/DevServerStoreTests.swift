@@ -109,7 +109,8 @@ struct DevServerStoreTests {
         }
     }
 
-    @Test("live previews: live dev servers on running containers only, with slug, token and service", arguments: StoreBackend.allCases)
+    @Test("live previews: running dev servers, not awaiting a relaunch, on running containers only, with slug, token and service",
+          arguments: StoreBackend.allCases)
     func livePreviews(backend: StoreBackend) async throws {
         try await backend.withStore { store throws in
             let running = try await self.container(in: store, state: .running)
@@ -122,15 +123,22 @@ struct DevServerStoreTests {
             try await store.insertDevServer(try self.devServer(suspended, port: 3000, state: .running))
 
             let mine = try await store.livePreviews().filter { [running.projectID, suspended.projectID].contains($0.projectID) }
-            #expect(mine.map(\.devServerID) == [starting.id, serving.id])
+            // A starting server has no route yet: Traefik would answer 502 until it listens.
+            #expect(mine.map(\.devServerID) == [serving.id])
             let first = try #require(mine.first)
             #expect(first.projectSlug == running.projectSlug)
             #expect(first.previewToken == running.previewToken)
             #expect(first.serviceUUID == running.serviceUUID)
-            #expect(first.port.number == 3000)
-            #expect(first.state == .starting)
+            #expect(first.port.number == 3002)
+            #expect(first.state == .running)
 
-            _ = try await store.transitionDevServer(starting.id, project: running.projectID, from: .starting, to: .stopped, at: self.now)
+            _ = try await store.transitionDevServer(starting.id, project: running.projectID, from: .starting, to: .running, at: self.now)
+            #expect(try await store.livePreviews().filter { $0.projectID == running.projectID }.map(\.devServerID) == [starting.id, serving.id])
+            // A resumed container's servers await their relaunch: no route until the relaunched one answers.
+            try await store.markDevServersForRelaunch(project: running.projectID)
+            #expect(try await store.livePreviews().filter { $0.projectID == running.projectID }.isEmpty)
+            try await store.finishDevServerRelaunch(serving.id, project: running.projectID)
+            _ = try await store.transitionDevServer(starting.id, project: running.projectID, from: .running, to: .stopped, at: self.now)
             let after = try await store.livePreviews().filter { $0.projectID == running.projectID }
             #expect(after.map(\.devServerID) == [serving.id])
         }

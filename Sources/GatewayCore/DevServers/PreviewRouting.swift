@@ -51,14 +51,26 @@ public struct PreviewRouting: Sendable, Equatable {
 
     // MARK: Derived values
 
-    /// The host of a project's preview slot: `preview-{slot}-{slug}-{token}.{domainBase}`.
+    /// The host of a project's preview slot: one label under the domain base, `p{slot}-{slug…}-{token}.{domainBase}`
+    /// (see ``PreviewHostLabel``).
     public func host(slug: ProjectSlug, token: PreviewToken, port: PreviewPort) -> String {
         "\(self.routeName(slug: slug, token: token, port: port)).\(self.domainBase)"
     }
 
     /// The router and service name of a preview slot (the host's first label).
     public func routeName(slug: ProjectSlug, token: PreviewToken, port: PreviewPort) -> String {
-        "preview-\(port.slot)-\(slug)-\(token)"
+        PreviewHostLabel.label(slug: slug, token: token, port: port)
+    }
+
+    /// The slot and token of a preview host under the domain base (a `:port` suffix and letter case are ignored),
+    /// or nil for any other host.
+    public func preview(ofHost host: String) -> (slot: Int, token: PreviewToken)? {
+        var host = Substring(host.lowercased())
+        if let colon = host.lastIndex(of: ":"), host[host.index(after: colon)...].allSatisfy(\.isNumber) { host = host[..<colon] }
+        guard host.hasSuffix("." + self.domainBase) else { return nil }
+        let label = host.dropLast(self.domainBase.count + 1)
+        guard !label.contains(".") else { return nil }
+        return PreviewHostLabel.parse(label)
     }
 
     /// The public URL of a preview slot: `https://…` when routers use TLS, else `http://…`.

@@ -49,6 +49,8 @@ enum ASCII {
     static func isLowerAlnum(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) }
     static func isAlnum(_ c: UInt8) -> Bool { isLowerAlnum(c) || (c >= 0x41 && c <= 0x5A) }
     static func isHex(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) }
+    /// The value of a lower-case hex digit (0 for anything else).
+    static func hexValue(_ c: UInt8) -> UInt8 { c >= 0x61 ? c - 0x61 + 10 : c >= 0x30 && c <= 0x39 ? c - 0x30 : 0 }
 
     /// A DNS label in lower case: `[a-z0-9]([a-z0-9-]{0,maxLength-2}[a-z0-9])?`.
     static func isDNSLabel(_ raw: String, maxLength: Int) -> Bool {
