@@ -30,6 +30,8 @@ public struct Gateway: Sendable {
     public let devServerSupervisor: DevServerSupervisor?
     /// Autosaves active running containers every 5 minutes; nil without SSH.
     public let periodicAutosave: PeriodicAutosave?
+    /// Wakes a project when its preview is visited; nil without ``PreviewRouting/wakeURL``.
+    public let previewWake: PreviewWake?
 
     public init(ports: GatewayPorts, settings: GatewaySettings, logger: Logger) {
         self.ports = ports
@@ -90,6 +92,9 @@ public struct Gateway: Sendable {
             )
         } else {
             (self.webhooks, self.idleSweeper) = (nil, nil)
+        }
+        self.previewWake = settings.previewRouting.wakeURL.map { _ in
+            PreviewWake(routing: settings.previewRouting, store: store, waker: waker, logger: logger)
         }
         self.periodicAutosave = shell.map { _ in PeriodicAutosave(autosave: saving, interval: settings.autosaveInterval, logger: logger) }
         self.devServerSupervisor = shell.map { shell in

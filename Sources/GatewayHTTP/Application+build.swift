@@ -49,6 +49,10 @@ public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router
     router.add(middleware: MetricsMiddleware(registry: metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BodyLimitMiddleware())
+    if let wake = gateway.previewWake {
+        // Before any route: a visit to a preview host is never an API call, whatever its path.
+        router.add(middleware: PreviewWakeMiddleware(wake: wake, domainBase: gateway.settings.previewRouting.domainBase))
+    }
 
     let store = gateway.ports.store
     HealthController<GatewayRequestContext>(

@@ -22,7 +22,11 @@ public struct TraefikConfigBuilder: Sendable {
 
     // MARK: Building
 
-    /// One router and one service per live preview (the latest dev server wins a slot), and the TLS store when configured.
+    /// The name of the wake router and its service (no preview label can take it: those start with `p{slot}-`).
+    public static let wakeRouteName = "vibn-preview-wake"
+
+    /// One router and one service per live preview (the latest dev server wins a slot), the wake router when
+    /// ``PreviewRouting/wakeURL`` is set, and the TLS store when configured.
     public func configuration(for previews: [LivePreview]) -> TraefikDynamicConfiguration {
         var routers: [String: TraefikDynamicConfiguration.Router] = [:]
         var services: [String: TraefikDynamicConfiguration.Service] = [:]
@@ -35,6 +39,13 @@ public struct TraefikConfigBuilder: Sendable {
             routers[name] = .init(entryPoints: self.routing.entryPoints, rule: "Host(`\(host)`)", service: name, tls: tls)
             let url = self.routing.upstreamURL(service: preview.serviceUUID, port: preview.port)
             services[name] = .init(loadBalancer: .init(passHostHeader: true, servers: [.init(url: url)]))
+        }
+        if let wakeURL = self.routing.wakeURL {
+            // Priority 1: every preview host with a live route of its own (default priority, its rule's length) wins.
+            routers[Self.wakeRouteName] = .init(
+                entryPoints: self.routing.entryPoints, rule: self.routing.wakeRule, service: Self.wakeRouteName, tls: tls, priority: 1
+            )
+            services[Self.wakeRouteName] = .init(loadBalancer: .init(passHostHeader: true, servers: [.init(url: wakeURL)]))
         }
         return TraefikDynamicConfiguration(
             http: routers.isEmpty ? nil : .init(routers: routers, services: services),

@@ -19,14 +19,24 @@ public struct TraefikDynamicConfiguration: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case routers, services }
     }
 
-    /// A router matching one preview host.
+    /// A router matching one preview host (or, with a low ``priority``, every preview host: the wake router).
     public struct Router: Codable, Sendable, Equatable {
         public var entryPoints: [String]
         public var rule: String
         public var service: String
         public var tls: RouterTLS?
+        /// Traefik's priority; nil: Traefik's default (the rule's length), so any `Host` rule beats a priority of 1.
+        public var priority: Int?
 
-        enum CodingKeys: String, CodingKey { case entryPoints, rule, service, tls }
+        enum CodingKeys: String, CodingKey { case entryPoints, rule, service, tls, priority }
+
+        public init(entryPoints: [String], rule: String, service: String, tls: RouterTLS?, priority: Int? = nil) {
+            self.entryPoints = entryPoints
+            self.rule = rule
+            self.service = service
+            self.tls = tls
+            self.priority = priority
+        }
 
         /// Encodes the fields as ``encodeFields(into:)`` writes them.
         public func encode(to encoder: any Encoder) throws {
@@ -40,6 +50,7 @@ public struct TraefikDynamicConfiguration: Codable, Sendable, Equatable {
             for entryPoint in self.entryPoints { try entryPoints.encode(entryPoint) }
             try container.encode(self.rule, forKey: .rule)
             try container.encode(self.service, forKey: .service)
+            try container.encodeIfPresent(self.priority, forKey: .priority)
             if let tls = self.tls {
                 var section = container.nestedContainer(keyedBy: RouterTLS.CodingKeys.self, forKey: .tls)
                 try section.encode(tls.certResolver, forKey: .certResolver)

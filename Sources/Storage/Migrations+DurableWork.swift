@@ -69,4 +69,14 @@ extension Migrations {
         postgres: ["ALTER TABLE fs_project_dev_containers ADD COLUMN IF NOT EXISTS state_changed_at TIMESTAMPTZ"],
         sqlite: ["ALTER TABLE fs_project_dev_containers ADD COLUMN state_changed_at REAL"]
     )
+
+    /// A preview host names its project by the token alone (the wake route looks it up on every visit). On PostgreSQL
+    /// a hash index: finding a row takes the same steps however much of a guessed token matches a stored one, unlike a
+    /// B-tree's ordered comparisons (SQLite, one replica on one machine, has only B-trees).
+    static let previewTokenIndex = Migration(
+        version: 9,
+        name: "index on fs_project_dev_containers.preview_token",
+        postgres: ["CREATE INDEX IF NOT EXISTS vibn_dev_containers_token_idx ON fs_project_dev_containers USING hash (preview_token)"],
+        sqlite: ["CREATE INDEX IF NOT EXISTS vibn_dev_containers_token_idx ON fs_project_dev_containers (preview_token)"]
+    )
 }

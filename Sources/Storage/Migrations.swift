@@ -12,7 +12,7 @@ struct Migration: Sendable {
 
 enum Migrations {
     /// Every migration, oldest first. Append only: never edit one that has shipped.
-    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken, lifecycle, autosaveOutcome, turnsAndEvents, durableTurns, devServerRelaunch, stateChangedAt]
+    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken, lifecycle, autosaveOutcome, turnsAndEvents, durableTurns, devServerRelaunch, stateChangedAt, previewTokenIndex]
 
     static let seedTables = Migration(
         version: 1,

@@ -30,6 +30,12 @@ extension PostgresStore: LifecycleStore {
         ).first
     }
 
+    public func container(previewToken token: PreviewToken) async throws -> ContainerRecord? {
+        try await self.records(
+            "SELECT \(unescaped: ContainerRow.columns) FROM fs_project_dev_containers WHERE preview_token = \(token.rawValue) LIMIT 1"
+        ).first
+    }
+
     public func claimDelivery(_ delivery: WebhookDelivery, ttl: Duration) async throws -> Bool {
         let now = delivery.receivedAt
         try await self.query(

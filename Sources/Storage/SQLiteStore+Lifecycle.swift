@@ -25,6 +25,13 @@ extension SQLiteStore: LifecycleStore {
         return try rows.first.map(Self.record)
     }
 
+    public func container(previewToken token: PreviewToken) async throws -> ContainerRecord? {
+        let rows = try await self.run(
+            "SELECT \(ContainerRow.columns) FROM fs_project_dev_containers WHERE preview_token = ? LIMIT 1", [.text(token.rawValue)]
+        )
+        return try rows.first.map(Self.record)
+    }
+
     public func claimDelivery(_ delivery: WebhookDelivery, ttl: Duration) async throws -> Bool {
         let stamp = delivery.receivedAt.timeIntervalSince1970
         _ = try await self.run("DELETE FROM vibn_webhook_deliveries WHERE expires_at <= ? AND applied_at IS NOT NULL", [.float(stamp)])

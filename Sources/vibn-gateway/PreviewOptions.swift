@@ -30,6 +30,9 @@ struct PreviewOptions: ParsableArguments {
     @Option(help: "Upstream URL pattern of a preview, with {serviceUuid} and {port}. (env: VIBN_PREVIEW_UPSTREAM, default: \(PreviewRouting.defaultUpstreamPattern))")
     var previewUpstream: String?
 
+    @Option(help: "The gateway's origin as Traefik reaches it (e.g. http://vibn-gateway:8080): adds a lowest-priority catch-all router for preview hosts that sends visits of previews without a live route to the gateway, which wakes the project and shows a page that reloads itself; unset: no catch-all. (env: VIBN_PREVIEW_WAKE_URL)")
+    var previewWakeURL: String?
+
     @Option(help: "Wildcard certificate of the preview domain, emitted as Traefik's default certificate (saves an RSA key generation per reload); needs the key file too. (env: VIBN_PREVIEW_DEFAULT_CERT_FILE)")
     var previewDefaultCertFile: String?
 
@@ -77,7 +80,8 @@ struct PreviewOptions: ParsableArguments {
             domainBase: Setting.string(self.previewDomainBase, env: "VIBN_PREVIEW_DOMAIN_BASE", default: "preview.vibnai.com"),
             entryPoints: entryPoints.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
             certResolver: resolver.isEmpty ? nil : resolver,
-            upstreamPattern: Setting.string(self.previewUpstream, env: "VIBN_PREVIEW_UPSTREAM", default: PreviewRouting.defaultUpstreamPattern)
+            upstreamPattern: Setting.string(self.previewUpstream, env: "VIBN_PREVIEW_UPSTREAM", default: PreviewRouting.defaultUpstreamPattern),
+            wakeURL: Setting.string(self.previewWakeURL, env: "VIBN_PREVIEW_WAKE_URL")
         )
     }
 

@@ -9,6 +9,8 @@ struct LoopProject: Sendable {
     let client: GatewayClient
     let coolify: CoolifyStandIn
     let traefik: TraefikPeer
+    /// The gateway's file in Traefik's dynamic directory.
+    let dynamicFile: URL
     let eventsSecret: String
     /// `GATEWAY_CHAT_TURN_SECRET`: signs chat turns (the events secret only signs what the gateway sends).
     let chatTurnSecret: String
@@ -98,6 +100,15 @@ struct LoopProject: Sendable {
     /// Polls Traefik's web entry point with `Host: host` until it answers `status` (Traefik reloads in 1–3 s).
     func waitForPreview(host: String, status: Int) async throws {
         try await self.traefik.waitFor(host: host, status: status, within: .seconds(90))
+    }
+
+    /// Polls the gateway's Traefik file until it has no router for `host` (a visit would wake the project, so the
+    /// route's removal is checked where Traefik reads it, not by visiting).
+    func waitForRouteGone(host: String) async throws {
+        try await eventually("the route of \(host) leaves \(self.dynamicFile.lastPathComponent)") {
+            let text = (try? String(contentsOf: self.dynamicFile, encoding: .utf8)) ?? ""
+            return !text.isEmpty && !text.contains("Host(`\(host)`)")
+        }
     }
 
     // MARK: The bare repository

@@ -63,7 +63,7 @@ extension WholeLoopTests {
         let notes = try await project.originGit(["show", "\(autosave):notes.txt"])
         #expect(notes.ok && notes.output == "work in progress\n", "the autosave holds the uncommitted work: \(notes.output)")
         // The route disappears with the suspended container.
-        try await project.waitForPreview(host: previewHost, status: 404)
+        try await project.waitForRouteGone(host: previewHost)
 
         // 5. A new turn resumes the container (no second service) and the dev server comes back on the same host:
         //    a new process (the stand-in's stop killed the old one), running again.
@@ -85,18 +85,39 @@ extension WholeLoopTests {
         try await project.suspend()
         try await project.waitForContainer("suspended")
         #expect(await project.coolify.count("POST", "/services/\(service)/stop") >= 2)
-        try await project.waitForPreview(host: previewHost, status: 404)
+        try await project.waitForRouteGone(host: previewHost)
 
-        // 7. Work resumes it again (reading the log wakes the container too): the log kept the request from before the
-        //    suspend across the relaunch, the workspace kept its committed and uncommitted files through two
-        //    cycles, and the dev server comes back a third time on the same host.
+        // 7. Someone opens the preview link: Traefik's catch-all wake router sends the visits to the gateway, which
+        //    answers a waking page (503, Retry-After, reloading itself) and starts the container once however many
+        //    visitors come; after the relaunch, the same host reaches the dev server again.
+        //    (Until Traefik has reloaded the file without the dev server's route, it still forwards there: 502.)
+        let startsBefore = await project.coolify.count("POST", "/services/\(service)/start")
+        let first = try await eventually("Traefik sends the preview host to the gateway") { () async throws -> (value: (status: Int, body: String)?, observed: String) in
+            let visit = try await project.traefik.request(host: previewHost)
+            return (visit.status == 502 ? nil : visit, "\(visit.status) \(visit.body.prefix(200))")
+        }
+        #expect(first.status == 503 && first.body.contains("Starting your preview") && first.body.contains("http-equiv=\"refresh\""),
+                "a visitor of the sleeping preview sees the waking page: \(first.status) \(first.body.prefix(300))")
+        let visits = try await withThrowingTaskGroup(of: (status: Int, body: String).self) { group in
+            for _ in 0..<5 { group.addTask { try await project.traefik.request(host: previewHost) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for visit in visits {
+            #expect(visit.status == 503 && visit.body.contains("Starting your preview") || visit.status == 200,
+                    "a visitor sees the waking page or the app, never an error: \(visit.status) \(visit.body.prefix(300))")
+        }
+        #expect(try await project.traefik.request(host: "p0-nothing-" + String(repeating: "a", count: 26) + ".preview.e2e.test").status == 404)
+        try await project.waitForContainer("running")
+        try await project.waitForRunningDevServer(port: Self.previewPort, replacing: secondRun["pid"] as? Int)
+        try await project.waitForPreview(host: previewHost, status: 200)
+        #expect(await project.coolify.count("POST", "/services/\(service)/start") == startsBefore + 1, "one Coolify start for five visitors")
+
+        // 8. The log kept the request from before the suspend across the relaunch; the workspace kept its committed
+        //    and uncommitted files through two cycles.
         let logsAfter = try await project.devServerLog(id: try #require(secondRun["id"] as? String))
         #expect(logsAfter.contains("GET / HTTP") && logsAfter.contains("--- vibn: dev server"), "the log survives the suspend: \(logsAfter)")
         let files = try await project.exec("cat \(project.slug)/notes.txt && git -C \(project.slug) rev-parse HEAD")
         #expect(files == "work in progress\n\(head)\n")
-        try await project.waitForContainer("running")
-        try await project.waitForRunningDevServer(port: Self.previewPort, replacing: secondRun["pid"] as? Int)
-        try await project.waitForPreview(host: previewHost, status: 200)
         #expect(await project.coolify.count("POST", "/services") == 1)
     }
 

@@ -51,9 +51,14 @@ struct WholeLoopTests {
             ).merging(storeSettings) { $1 }
             let outcome: Result<Bool, any Error>
             do {
-                outcome = .success(try await GatewayProcess.with(environment: environment, directory: peers.work, port: try FreePort.next()) { gateway in
+                let port = try FreePort.next()
+                // Traefik's catch-all wake router sends visits of preview hosts without a live route to the gateway.
+                var environment = environment
+                environment["VIBN_PREVIEW_WAKE_URL"] = "http://127.0.0.1:\(port)"
+                outcome = .success(try await GatewayProcess.with(environment: environment, directory: peers.work, port: port) { gateway in
                     let project = LoopProject(
                         client: GatewayClient(origin: gateway.origin, token: token), coolify: coolify, traefik: peers.traefik,
+                        dynamicFile: peers.dynamic.appendingPathComponent("vibn-previews.yml"),
                         eventsSecret: secret, chatTurnSecret: chatTurnSecret, origin: peers.work.appendingPathComponent("origin-\(UUID().uuidString).git").path
                     )
                     try await Self.runLoop(project)

@@ -12,6 +12,9 @@ public struct PreviewRouting: Sendable, Equatable {
     public let certResolver: String?
     /// The upstream URL pattern with `{serviceUuid}` and `{port}` placeholders.
     public let upstreamPattern: String
+    /// The gateway's origin as Traefik reaches it: when set, a catch-all router of the lowest priority sends every
+    /// preview host that has no live route to the gateway, which wakes the project (`VIBN_PREVIEW_WAKE_URL`).
+    public let wakeURL: String?
 
     /// The default upstream: the service's dev container (``ServiceUUID/devContainerName``) on the preview port.
     public static let defaultUpstreamPattern = "http://\(ServiceUUID.devContainerPrefix){serviceUuid}:{port}"
@@ -24,7 +27,7 @@ public struct PreviewRouting: Sendable, Equatable {
 
     /// Validates the settings.
     /// - Throws: ``ValidationError`` naming the setting that is malformed.
-    public init(domainBase: String, entryPoints: [String], certResolver: String?, upstreamPattern: String) throws {
+    public init(domainBase: String, entryPoints: [String], certResolver: String?, upstreamPattern: String, wakeURL: String? = nil) throws {
         let labels = domainBase.split(separator: ".", omittingEmptySubsequences: false)
         guard domainBase.utf8.count <= 200, labels.count >= 1,
               labels.allSatisfy({ ASCII.isDNSLabel(String($0), maxLength: 63) })
@@ -43,10 +46,16 @@ public struct PreviewRouting: Sendable, Equatable {
                 message: "must be an http:// or https:// URL of A-Z, a-z, 0-9, '.', '-', '_', ':' and '/' with optional {serviceUuid} and {port} placeholders"
             )
         }
+        if let wakeURL, !Self.isOrigin(wakeURL) {
+            throw ValidationError(
+                field: "VIBN_PREVIEW_WAKE_URL", message: "must be an http:// or https:// origin such as http://vibn-gateway:8080, without a path"
+            )
+        }
         self.domainBase = domainBase
         self.entryPoints = entryPoints
         self.certResolver = certResolver
         self.upstreamPattern = upstreamPattern
+        self.wakeURL = wakeURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
 
     // MARK: Derived values
@@ -104,7 +113,21 @@ public struct PreviewRouting: Sendable, Equatable {
         return url
     }
 
+    /// The rule of the wake router: every host of one label under the domain base (Go regular expression).
+    public var wakeRule: String {
+        "HostRegexp(`^[a-z0-9-]+\\.\(self.domainBase.replacingOccurrences(of: ".", with: "\\."))$`)"
+    }
+
     // MARK: Validation
+
+    /// An http(s) origin of a host name or address and an optional port (and nothing after a final `/`).
+    static func isOrigin(_ raw: String) -> Bool {
+        let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        guard let schemeEnd = trimmed.range(of: "://"), ["http", "https"].contains(trimmed[..<schemeEnd.lowerBound]) else { return false }
+        let authority = trimmed[schemeEnd.upperBound...]
+        return !authority.isEmpty && authority.utf8.count <= 200
+            && authority.utf8.allSatisfy { ASCII.isAlnum($0) || [0x2E, 0x2D, 0x3A].contains($0) }
+    }
 
     /// A Traefik name: `[A-Za-z0-9_-]{1,64}`.
     static func isName(_ raw: String) -> Bool {

@@ -10,6 +10,8 @@ public protocol LifecycleStore: Store {
 
     /// The container row whose Coolify service is `uuid`, if any.
     func container(service uuid: ServiceUUID) async throws -> ContainerRecord?
+    /// The container whose preview token is `token` (a preview host names it), if any.
+    func container(previewToken token: PreviewToken) async throws -> ContainerRecord?
 
     /// Records a webhook delivery as pending by the digest of its body, unless one with the same digest arrived within
     /// `ttl`. Expired, applied digests are purged on the way.
