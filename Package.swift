@@ -58,6 +58,7 @@ let package = Package(
             name: "PreviewConfig",
             dependencies: [
                 "GatewayCore",
+                "URLSessionSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -49,6 +49,9 @@ public enum GatewayServer {
             var adapterServices: [any Service] = storeService.map { [$0] } ?? []
             adapterServices.append(previewRoutes)
             if let outbox { adapterServices.append(outbox) }
+            if let metricsURL = configuration.traefikMetricsURL {
+                adapterServices.append(TraefikTrafficWatcher(metricsURL: metricsURL, store: store, logger: logger))
+            }
             let app = try buildApplication(
                 gateway, http: configuration.http,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vibn-gateway"),

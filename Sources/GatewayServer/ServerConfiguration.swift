@@ -28,6 +28,8 @@ public struct ServerConfiguration: Sendable {
     public var traefik: TraefikConfigBuilder
     /// The directory Traefik's file provider watches.
     public var traefikDirectory: URL
+    /// Traefik's Prometheus endpoint, read every minute so preview traffic counts as activity; nil: not read.
+    public var traefikMetricsURL: URL?
     /// Where outbound events go; nil: none are sent.
     public var outbox: OutboxSettings?
     /// The core's settings (`lifecycle.sshConfigured` follows ``ssh``).

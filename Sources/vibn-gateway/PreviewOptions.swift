@@ -42,6 +42,9 @@ struct PreviewOptions: ParsableArguments {
     @Option(help: "Directory Traefik's file provider watches; the gateway owns vibn-previews.yml in it. (env: TRAEFIK_DYNAMIC_DIR, default: ./traefik/dynamic)")
     var traefikDynamicDir: String?
 
+    @Option(help: "Traefik's Prometheus endpoint (metrics.prometheus with addRoutersLabels, e.g. http://coolify-proxy:8080/metrics): read every minute, so requests to a project's previews count as activity and keep it from the idle sweep; unset: not read. (env: TRAEFIK_METRICS_URL)")
+    var traefikMetricsURL: String?
+
     @Option(help: "Bearer token of GET /v1/traefik/dynamic (Traefik's HTTP provider), never the API token; unset: that route is off (404 traefik_provider_disabled). Prefer the environment for secrets. (env: TRAEFIK_PROVIDER_TOKEN)")
     var traefikProviderToken: String?
 
@@ -94,6 +97,16 @@ struct PreviewOptions: ParsableArguments {
         }
         let certificate = certFile.flatMap { cert in keyFile.map { TraefikDynamicConfiguration.Certificate(certFile: cert, keyFile: $0) } }
         return try TraefikConfigBuilder(routing: try self.routing(), defaultCertificate: certificate)
+    }
+
+    /// Traefik's Prometheus endpoint, if set.
+    /// - Throws: `ValidationError` when it is not an http(s) URL.
+    func metricsURL() throws -> URL? {
+        guard let raw = Setting.string(self.traefikMetricsURL, env: "TRAEFIK_METRICS_URL") else { return nil }
+        guard let url = URL(string: raw), ["http", "https"].contains(url.scheme), url.host != nil else {
+            throw ValidationError("TRAEFIK_METRICS_URL=\(raw) is not an http:// or https:// URL")
+        }
+        return url
     }
 
     /// Traefik's watched directory.

@@ -78,7 +78,7 @@ struct Serve: AsyncParsableCommand {
         let storeTimeout = try self.storeOptions.timeout()
         let ssh = try self.sshOptions.configuration(stateDirectory: self.storeOptions.stateDirectory, logger: logger)
         let sweep = try self.sweepOptions.limits()
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port,
             http: HTTPSettings(
                 apiToken: token, readinessTimeout: storeTimeout, traefikProviderToken: self.previewOptions.providerToken,
@@ -100,6 +100,7 @@ struct Serve: AsyncParsableCommand {
                 turns: try self.workOptions.settings(port: port)
             )
         )
+        configuration.traefikMetricsURL = try self.previewOptions.metricsURL()
         try await GatewayServer.run(configuration, logger: logger)
     }
 

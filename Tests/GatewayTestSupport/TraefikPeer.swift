@@ -17,6 +17,11 @@ public struct TraefikPeer: Sendable {
     public let port: Int
     /// Traefik's log file, quoted in failures.
     public let logFile: URL
+    /// The port of the `traefik` entry point on 127.0.0.1: the API and the Prometheus metrics.
+    public let apiPort: Int
+
+    /// The Prometheus endpoint (`metrics.prometheus` with `addRoutersLabels`).
+    public var metricsURL: URL { URL(string: "http://127.0.0.1:\(self.apiPort)/metrics")! }
 
     /// Starts Traefik with `provider`, runs `body`, then stops Traefik.
     /// - Throws: ``MissingTestPeer`` when `TRAEFIK_BIN` is not set.
@@ -25,9 +30,9 @@ public struct TraefikPeer: Sendable {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vibn-traefik-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let peer = TraefikPeer(port: try FreePort.next(), logFile: folder.appendingPathComponent("traefik.log"))
+        let peer = TraefikPeer(port: try FreePort.next(), logFile: folder.appendingPathComponent("traefik.log"), apiPort: try FreePort.next())
         let configFile = folder.appendingPathComponent("traefik.yml")
-        try peer.staticConfiguration(provider: provider, apiPort: try FreePort.next()).write(to: configFile, atomically: true, encoding: .utf8)
+        try peer.staticConfiguration(provider: provider).write(to: configFile, atomically: true, encoding: .utf8)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 // `env` execs the binary (same pid), so cancelling this task stops Traefik itself.
@@ -40,8 +45,8 @@ public struct TraefikPeer: Sendable {
         }
     }
 
-    /// The static configuration: one `web` entry point, the API on another port, logs to ``logFile``.
-    func staticConfiguration(provider: Provider, apiPort: Int) -> String {
+    /// The static configuration: one `web` entry point, the API and the metrics on another port, logs to ``logFile``.
+    func staticConfiguration(provider: Provider) -> String {
         let providers: String
         switch provider {
         case .file(let directory):
@@ -68,9 +73,12 @@ public struct TraefikPeer: Sendable {
               web:
                 address: "127.0.0.1:\(self.port)"
               traefik:
-                address: "127.0.0.1:\(apiPort)"
+                address: "127.0.0.1:\(self.apiPort)"
             api:
               insecure: true
+            metrics:
+              prometheus:
+                addRoutersLabels: true
             log:
               level: INFO
               noColor: true
