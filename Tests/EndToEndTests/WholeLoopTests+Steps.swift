@@ -39,6 +39,10 @@ extension WholeLoopTests {
         try project.expect(started, 201, "POST …/dev-servers")
         let previewURL = try #require(try started.json()["previewUrl"] as? String)
         let previewHost = try #require(URL(string: previewURL)?.host, "previewUrl \(previewURL) has a host")
+        // While it starts, a visitor gets the waking page (the catch-all router), or the app once it runs: never a
+        // 502 from a route to a server that does not listen yet.
+        let early = try await project.traefik.request(host: previewHost)
+        #expect(early.status == 503 && early.body.contains("Starting your preview") || early.status == 200, "\(early.status) \(early.body.prefix(200))")
         let firstRun = try await project.waitForRunningDevServer(port: Self.previewPort)
         try await project.waitForPreview(host: previewHost, status: 200)
 
