@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayCore
+import GatewayServer
 import Logging
 import ServiceLifecycle
 import Storage
@@ -54,16 +55,26 @@ struct LogOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. (env: LOG_LEVEL, default: info)")
     var logLevel: String?
 
+    @Option(help: "Log format: text (readable lines) or json (one JSON object per line: timestamp, level, label, message, source, metadata). (env: LOG_FORMAT, default: text)")
+    var logFormat: String?
+
     /// Sets up logging to standard error and returns the root logger.
     func bootstrap(label: String) throws -> Logger {
         let name = Setting.string(self.logLevel, env: "LOG_LEVEL", default: "info")
         guard let level = Logger.Level(rawValue: name) else {
             throw ValidationError("log level '\(name)' is not one of trace, debug, info, notice, warning, error, critical")
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        switch Setting.string(self.logFormat, env: "LOG_FORMAT", default: "text") {
+        case "text":
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case "json":
+            LoggingSystem.bootstrap { label in JSONLogHandler.standardError(label: label, level: level) }
+        case let other:
+            throw ValidationError("log format '\(other)' is not text or json")
         }
         return Logger(label: label)
     }

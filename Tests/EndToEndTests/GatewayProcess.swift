@@ -88,7 +88,7 @@ actor ProcessLog {
     private var lines: [String] = []
     private var partial = ""
     /// Everything written, request lines included (up to 16 MiB), for checks that no secret was ever logged.
-    private var everything = ""
+    private(set) var everything = ""
 
     /// Appends everything `sequence` yields until it ends.
     func drain(_ sequence: SubprocessOutputSequence) async throws {
@@ -103,7 +103,7 @@ actor ProcessLog {
         var pieces = (self.partial + text).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         self.partial = pieces.removeLast()
         // Request lines are the test's own polling; they would crowd out what the gateway did.
-        self.lines.append(contentsOf: pieces.filter { !$0.contains("hb.request.route=") })
+        self.lines.append(contentsOf: pieces.filter { !$0.contains("hb.request.route=") && !$0.contains(#""hb.request.route":"#) })
         if self.lines.count > 400 { self.lines.removeFirst(self.lines.count - 400) }
     }
 

@@ -30,7 +30,8 @@ struct WholeLoopTests {
                 try await EventReceiverStandIn.withRunning { receiver in
                     try await store.withSettings(work: work) { storeSettings in
                         let peers = LoopPeers(ssh: peer, traefik: traefik, receiver: receiver, work: work, dynamic: dynamic)
-                        try await Self.runGateway(peers: peers, storeSettings: storeSettings)
+                        // Both log formats run the whole loop: readable lines on SQLite, JSON lines on PostgreSQL.
+                        try await Self.runGateway(peers: peers, storeSettings: storeSettings, logFormat: store == .postgres ? "json" : "text")
                     }
                 }
             }
@@ -39,7 +40,7 @@ struct WholeLoopTests {
 
     /// Runs the gateway against a fresh Coolify stand-in, drives the loop and checks the events, then stops
     /// every process the loop started in the stand-in containers.
-    static func runGateway(peers: LoopPeers, storeSettings: [String: String]) async throws {
+    static func runGateway(peers: LoopPeers, storeSettings: [String: String], logFormat: String) async throws {
         let containers = StandInContainers(peer: peers.ssh)
         let secret = StandardWebhookSigner.generateSecret()
         let chatTurnSecret = StandardWebhookSigner.generateSecret()
@@ -53,8 +54,7 @@ struct WholeLoopTests {
             do {
                 let port = try FreePort.next()
                 // Traefik's catch-all wake router sends visits of preview hosts without a live route to the gateway.
-                var environment = environment
-                environment["VIBN_PREVIEW_WAKE_URL"] = "http://127.0.0.1:\(port)"
+                let environment = environment.merging(["VIBN_PREVIEW_WAKE_URL": "http://127.0.0.1:\(port)", "LOG_FORMAT": logFormat]) { $1 }
                 outcome = .success(try await GatewayProcess.with(environment: environment, directory: peers.work, port: port) { gateway in
                     let project = LoopProject(
                         client: GatewayClient(origin: gateway.origin, token: token), coolify: coolify, traefik: peers.traefik,
@@ -63,6 +63,7 @@ struct WholeLoopTests {
                     )
                     try await Self.runLoop(project)
                     try await Self.checkEvents(of: project, receiver: peers.receiver)
+                    try await Self.checkLog(gateway.log, format: logFormat, environment: environment)
                 }.exitedCleanly)
             } catch {
                 outcome = .failure(error)
@@ -70,6 +71,26 @@ struct WholeLoopTests {
             // Whatever happened, no process of the loop keeps a preview port.
             for uuid in await coolify.services().keys { try await containers.apply(.deleted, to: uuid) }
             #expect(try outcome.get(), "vibn-gateway serve exits with status 0 on SIGTERM")
+        }
+    }
+
+    // MARK: The log
+
+    /// No configured secret appears anywhere in the log, in either format; in JSON every line is one object with the
+    /// documented fields.
+    static func checkLog(_ log: ProcessLog, format: String, environment: [String: String]) async throws {
+        let secrets = ["GATEWAY_API_TOKEN", "COOLIFY_API_TOKEN", "COOLIFY_SSH_PRIVATE_KEY_B64", "GATEWAY_EVENTS_SECRET", "GATEWAY_CHAT_TURN_SECRET"]
+        for name in secrets {
+            let secret = try #require(environment[name])
+            #expect(!(await log.contains(secret)), "\(name) appears in the gateway's \(format) log")
+        }
+        let lines = await log.everything.split(separator: "\n")
+        #expect(lines.count > 20, "the loop is logged")
+        guard format == "json" else { return }
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["timestamp"] is String && object?["level"] is String && object?["message"] is String
+                    && object?["metadata"] is [String: Any], "not one JSON log object: \(line.prefix(300))")
         }
     }
 
