@@ -39,10 +39,11 @@ extension TwoReplicaTests {
         #expect(creates == 1, "\(creates) creates of \(Self.held.serviceName)")
 
         // Every turn is applied and none is pending: B must take new turns again (at the latest after its next scan
-        // of the store, every 5 s).
+        // of the store, every 5 s). The new turn ends the first one, so no open turn holds the project off the
+        // idle sweep later.
         var answers: [String] = []
         let accepted = try await Self.accepted(within: .seconds(30), answers: &answers) {
-            try await b.send("POST", "/v1/events/chat-turn", json: Self.held.turn("after", "ended"))
+            try await b.send("POST", "/v1/events/chat-turn", json: Self.held.turn("t1", "ended"))
         }
         #expect(
             accepted,

@@ -103,7 +103,6 @@ extension TwoReplicaTests {
             wanted[project.id] = zip([nil] + lifecycle, lifecycle).map { DeliveredEvent.container(project.id, from: $0, to: $1) }
         }
         wanted[Self.doomed.id] = [.container(Self.doomed.id, from: nil, to: "provisioning"), healed]
-        wanted[Self.held.id] = [.container(Self.held.id, from: nil, to: "provisioning")]
         let receiver = replicas.setup.receiver
         _ = try await eventually("the receiver has every expected event and both outboxes are empty", within: .seconds(90)) {
             () async throws -> (value: Bool?, observed: String) in
