@@ -12,7 +12,10 @@ struct Migration: Sendable {
 
 enum Migrations {
     /// Every migration, oldest first. Append only: never edit one that has shipped.
-    static let all: [Migration] = [seedTables, projectSlugAndPreviewToken, lifecycle, autosaveOutcome, turnsAndEvents, durableTurns, devServerRelaunch, stateChangedAt, previewTokenIndex]
+    static let all: [Migration] = [
+        seedTables, projectSlugAndPreviewToken, lifecycle, autosaveOutcome, turnsAndEvents, durableTurns, devServerRelaunch,
+        stateChangedAt, previewTokenIndex, previewChanges,
+    ]
 
     static let seedTables = Migration(
         version: 1,

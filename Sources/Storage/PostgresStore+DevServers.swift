@@ -66,12 +66,14 @@ extension PostgresStore: DevServerStore {
         ).first
     }
 
-    public func livePreviews() async throws -> [LivePreview] {
+    public func livePreviews(of projects: [ProjectID]?) async throws -> [LivePreview] {
+        let ids = projects?.map(\.rawValue)
         let rows = try await self.query(
             """
             SELECT \(unescaped: LivePreview.storedColumns) FROM fs_dev_servers d
             JOIN fs_project_dev_containers c ON c.project_id = d.project_id
             WHERE \(unescaped: LivePreview.storedConditions)
+              AND (\(ids)::text[] IS NULL OR d.project_id = ANY(\(ids)::text[]))
             ORDER BY d.project_id, d.port, d.started_at, d.id
             """,
             logger: self.logger
@@ -87,6 +89,22 @@ extension PostgresStore: DevServerStore {
             }
         }
         return previews
+    }
+
+    public func previewChanges(since cursor: Int64?) async throws -> PreviewChanges {
+        // The horizon is the oldest transaction still running: any change not visible yet is at or after it.
+        let rows = try await self.query(
+            """
+            SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
+                   ARRAY(SELECT project_id FROM vibn_preview_changes
+                         WHERE \(cursor)::bigint IS NOT NULL AND xid >= (\(cursor)::bigint)::text::xid8)
+            """,
+            logger: self.logger
+        )
+        for try await (horizon, projects) in rows.decode((Int64, [String]).self) {
+            return PreviewChanges(cursor: horizon, projects: projects.map { ProjectID(trusted: $0) })
+        }
+        return PreviewChanges(cursor: cursor ?? 0, projects: [])  // unreachable: a SELECT without FROM returns one row
     }
 
     public func startingDevServers(startedBefore cutoff: Date?, limit: Int) async throws -> [DevServerRecord] {

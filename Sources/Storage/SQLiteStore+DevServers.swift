@@ -72,15 +72,17 @@ extension SQLiteStore: DevServerStore {
         return try rows.first.map(Self.devServerRecord)
     }
 
-    public func livePreviews() async throws -> [LivePreview] {
+    public func livePreviews(of projects: [ProjectID]?) async throws -> [LivePreview] {
+        let ids = try projects.map { String(decoding: try JSONEncoder().encode($0.map(\.rawValue)), as: UTF8.self) }
         let rows = try await self.run(
             """
             SELECT \(LivePreview.storedColumns) FROM fs_dev_servers d
             JOIN fs_project_dev_containers c ON c.project_id = d.project_id
             WHERE \(LivePreview.storedConditions)
+              AND (?1 IS NULL OR d.project_id IN (SELECT value FROM json_each(?1)))
             ORDER BY d.project_id, d.port, d.started_at, d.id
             """,
-            []
+            [ids.map { .text($0) } ?? .null]
         )
         return rows.compactMap { row in
             func text(_ name: String) -> String { row.column(name)?.string ?? "" }
@@ -95,6 +97,19 @@ extension SQLiteStore: DevServerStore {
                 return nil
             }
         }
+    }
+
+    public func previewChanges(since cursor: Int64?) async throws -> PreviewChanges {
+        guard let cursor else {
+            let rows = try await self.run("SELECT COALESCE(MAX(seq), 0) AS seq FROM vibn_preview_changes", [])
+            return PreviewChanges(cursor: Int64(rows.first?.column("seq")?.integer ?? 0), projects: [])
+        }
+        // One writer at a time: numbers are taken in commit order, so nothing below the highest seen commits later.
+        let rows = try await self.run("SELECT project_id, seq FROM vibn_preview_changes WHERE seq > ?1", [.integer(Int(cursor))])
+        return PreviewChanges(
+            cursor: rows.compactMap { $0.column("seq")?.integer.map(Int64.init) }.max() ?? cursor,
+            projects: rows.compactMap { $0.column("project_id")?.string.map { ProjectID(trusted: $0) } }
+        )
     }
 
     public func startingDevServers(startedBefore cutoff: Date?, limit: Int) async throws -> [DevServerRecord] {

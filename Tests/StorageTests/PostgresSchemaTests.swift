@@ -43,7 +43,7 @@ struct PostgresSchemaTests {
     func migrateTwiceLeavesSeedTables() async throws {
         try await PostgresTestServer.withFreshDatabase { database in
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
                 #expect(try await store.migrate() == [])
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
@@ -67,7 +67,7 @@ struct PostgresSchemaTests {
                     """)
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
                 let row = try #require(try await store.container(ProjectID(validating: "proj_Legacy-1")))
                 #expect(row.workspace.rawValue == "acme")
                 #expect(row.serviceUUID?.rawValue == "oldservice123")
@@ -88,7 +88,7 @@ struct PostgresSchemaTests {
                     async let a = first.migrate()
                     async let b = second.migrate()
                     let applied = try await [a, b]
-                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
                 }
             }
         }

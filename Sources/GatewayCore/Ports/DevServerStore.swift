@@ -8,9 +8,15 @@ public protocol DevServerStore: Sendable {
     /// A project's dev servers, by port, then oldest first.
     func devServers(project: ProjectID) async throws -> [DevServerRecord]
 
-    /// Every live preview (dev servers `starting`/`running` on `running` containers), ordered by project, port
-    /// and start time; rows missing a slug, token or service are left out.
-    func livePreviews() async throws -> [LivePreview]
+    /// The live previews (`running` dev servers not awaiting a relaunch, on `running` containers) of `projects`, or
+    /// of every project when nil, ordered by project, port and start time; rows missing a slug, token or service
+    /// are left out.
+    func livePreviews(of projects: [ProjectID]?) async throws -> [LivePreview]
+
+    /// The projects whose live previews may have changed since `cursor` (a value this method returned), and the
+    /// cursor for the next call; with a nil cursor, only the current cursor (read it before reading every preview).
+    /// Changes are noted by triggers in the store, whoever makes them.
+    func previewChanges(since cursor: Int64?) async throws -> PreviewChanges
 
     /// The `starting` dev servers of `running` containers started before `cutoff` (all of them when nil), oldest
     /// first, at most `limit`: whose readiness probe a crashed replica may have taken with it.
@@ -32,4 +38,24 @@ public protocol DevServerStore: Sendable {
 
     /// How many dev servers await a relaunch.
     func devServerRelaunchCount() async throws -> Int
+}
+
+extension DevServerStore {
+    /// Every live preview; see ``livePreviews(of:)``.
+    public func livePreviews() async throws -> [LivePreview] {
+        try await self.livePreviews(of: nil)
+    }
+}
+
+/// What ``DevServerStore/previewChanges(since:)`` found.
+public struct PreviewChanges: Sendable, Equatable {
+    /// Where the next call continues.
+    public var cursor: Int64
+    /// The projects whose live previews may have changed (possibly some that did not).
+    public var projects: [ProjectID]
+
+    public init(cursor: Int64, projects: [ProjectID]) {
+        self.cursor = cursor
+        self.projects = projects
+    }
 }
