@@ -161,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "PreviewBench",
             dependencies: [
-                "GatewayCore", "PreviewConfig", "GatewayTestSupport",
+                "BenchSupport", "GatewayCore", "PreviewConfig", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/PreviewBench",
@@ -172,11 +172,21 @@ let package = Package(
         .executableTarget(
             name: "TurnBench",
             dependencies: [
-                "GatewayTestSupport",
+                "BenchSupport", "GatewayTestSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Benchmarks/TurnBench",
+            swiftSettings: swiftSettings
+        ),
+        // What the benchmarks that drive the release gateway share: running it, PostgreSQL through psql, /proc readings.
+        .target(
+            name: "BenchSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Benchmarks/BenchSupport",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -252,6 +262,7 @@ let package = Package(
             dependencies: [
                 "GatewayCore", "Events", "GatewayTestSupport", "URLSessionSupport",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

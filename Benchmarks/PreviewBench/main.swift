@@ -1,9 +1,12 @@
-// Renders and writes the Traefik dynamic configuration for 1,000 and 10,000 projects x 10 live slots, and as
+// Renders and writes the Traefik dynamic configuration (YAML) for 1,000 and 10,000 projects x 10 live slots, and as
 // the floor measures how long the real Traefik (TRAEFIK_BIN) takes from the file's rename until it routes the
 // last of those hosts. Aim: render+write under a tenth of Traefik's reload at every size.
 // PREVIEW_BENCH_PROJECTS (comma-separated) changes the project counts. Traefik's floor is measured only up to
 // 1,000 projects unless `--full` is passed (10,000 takes Traefik ~15 minutes on a 2-core machine); above that the
 // ratio is taken against the largest floor measured, an upper bound as long as more routers do not load faster.
+// Then idle at scale (IdleAtScale.swift): the release gateway on PostgreSQL with PREVIEW_BENCH_IDLE_PROJECTS
+// (default 10,000) x 10 live previews, its idle CPU and RSS, and how fast another process's change reaches the file.
+import BenchSupport
 import Foundation
 import GatewayCore
 import GatewayTestSupport
@@ -30,13 +33,6 @@ func milliseconds(_ duration: Duration) -> Double {
 
 func verdict(_ ratio: Double) -> String { "aim<0.100 \(ratio < 0.1 ? "met" : "MISSED")" }
 
-func format(_ value: Double) -> String { String(format: "%.1f", value) }
-
-/// Prints one line at once (unbuffered, so a line is not lost if a later step fails).
-func emit(_ items: String...) {
-    FileHandle.standardOutput.write(Data((items.joined(separator: " ") + "\n").utf8))
-}
-
 let full = CommandLine.arguments.dropFirst().contains("--full")
 let floorLimit = full ? Int.max : 1000
 let sizes = (ProcessInfo.processInfo.environment["PREVIEW_BENCH_PROJECTS"] ?? "1000,10000").split(separator: ",").compactMap { Int($0) }
@@ -61,19 +57,17 @@ try await TraefikUpstreamStandIn.with(answering: "bench") { upstream in
             guard let last = live.last else { continue }
             let lastHost = routing.host(slug: last.projectSlug, token: last.previewToken, port: last.port)
 
+            let set = PreviewSet(live)
             let start = clock.now
-            let json = try builder.json(builder.configuration(for: live))
+            let yaml = try builder.render(set, as: .yaml)
             let rendered = clock.now
-            try writer.write(json)
+            try writer.write(yaml)
             let renamed = clock.now
-            let unchanged = try writer.write(json)
-            let compared = clock.now
             let render = milliseconds(rendered - start)
             let write = milliseconds(renamed - rendered)
             emit(
-                "projects=\(projects) routers=\(live.count) bytes=\(json.utf8.count)",
-                "render=\(format(render))ms write=\(format(write))ms render+write=\(format(render + write))ms",
-                "unchanged-rewrite=\(format(milliseconds(compared - renamed)))ms(skipped=\(!unchanged))"
+                "projects=\(projects) routers=\(live.count) yaml-bytes=\(yaml.count)",
+                "render=\(format(render))ms write=\(format(write))ms render+write=\(format(render + write))ms"
             )
 
             guard projects <= floorLimit else {
@@ -96,4 +90,12 @@ try await TraefikUpstreamStandIn.with(answering: "bench") { upstream in
             )
         }
     }
+}
+
+let idleProjects = Int(ProcessInfo.processInfo.environment["PREVIEW_BENCH_IDLE_PROJECTS"] ?? "") ?? 10000
+do {
+    try await IdleAtScale.measure(projects: idleProjects, work: folder)
+} catch {
+    emit("idle-at-scale failed: \(error)")
+    exit(1)
 }

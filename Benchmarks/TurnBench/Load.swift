@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// What one load run measured: completed operations per second and their latency percentiles.
@@ -44,7 +45,7 @@ enum TurnLoad {
     static func run(origin: String, token: String, projects: Int, connections: Int, seconds: Int, work: URL) async throws -> LoadResult {
         let script = work.appendingPathComponent("turns.lua")
         try Self.script(token: token, projects: projects).write(to: script, atomically: true, encoding: .utf8)
-        let output = try await TurnBench.run(
+        let output = try await BenchSupport.run(
             "wrk", ["-t", "2", "-c", String(connections), "-d", "\(seconds)s", "-s", script.path, origin]
         )
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("RESULT ") }) else {
@@ -101,7 +102,7 @@ enum FloorLoad {
         try Self.script.write(to: script, atomically: true, encoding: .utf8)
         let logs = work.appendingPathComponent("pgbench-\(connections)")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let output = try await TurnBench.run("pgbench", database.connection + [
+        let output = try await BenchSupport.run("pgbench", database.connection + [
             "-n", "-M", "extended", "-c", String(connections), "-j", "2", "-T", String(seconds), "-D", "projects=\(projects)",
             "-f", script.path, "-l", "--log-prefix=\(logs.path)/tx", database.name,
         ])

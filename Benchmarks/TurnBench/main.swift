@@ -4,6 +4,7 @@
 // nothing is pending, and the gateway's RSS idle and at its peak. Then the head-of-line figure: 8 new projects whose
 // Coolify create takes 3 s each, started at once, and when each one's service is recorded.
 // TURN_BENCH_SECONDS (default 10) sets each load's duration; TURN_BENCH_CONNECTIONS (default 8,32) the connections.
+import BenchSupport
 import Foundation
 import GatewayTestSupport
 

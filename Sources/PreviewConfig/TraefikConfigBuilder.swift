@@ -25,27 +25,26 @@ public struct TraefikConfigBuilder: Sendable {
     /// The name of the wake router and its service (no preview label can take it: those start with `p{slot}-`).
     public static let wakeRouteName = "vibn-preview-wake"
 
-    /// One router and one service per live preview (the latest dev server wins a slot), the wake router when
-    /// ``PreviewRouting/wakeURL`` is set, and the TLS store when configured.
-    public func configuration(for previews: [LivePreview]) -> TraefikDynamicConfiguration {
+    /// The encodings of the document: JSON for the HTTP provider, YAML for the file and `Accept: application/yaml`.
+    public enum Format: Sendable {
+        case json, yaml
+    }
+
+    /// The comment that opens the YAML document.
+    static let yamlHeader = "# Written by vibn-gateway: the Traefik routes of its live previews. Edits are overwritten.\n"
+
+    /// What the document says, as a value (the reference the rendered bytes are checked against): one router and
+    /// one service per live preview, the wake router when ``PreviewRouting/wakeURL`` is set, and the TLS store when
+    /// configured.
+    public func configuration(for set: PreviewSet) -> TraefikDynamicConfiguration {
         var routers: [String: TraefikDynamicConfiguration.Router] = [:]
         var services: [String: TraefikDynamicConfiguration.Service] = [:]
-        routers.reserveCapacity(previews.count)
-        services.reserveCapacity(previews.count)
-        let tls = self.routing.certResolver.map { TraefikDynamicConfiguration.RouterTLS(certResolver: $0) }
-        for preview in previews {
-            let name = self.routing.routeName(slug: preview.projectSlug, token: preview.previewToken, port: preview.port)
-            let host = self.routing.host(slug: preview.projectSlug, token: preview.previewToken, port: preview.port)
-            routers[name] = .init(entryPoints: self.routing.entryPoints, rule: "Host(`\(host)`)", service: name, tls: tls)
-            let url = self.routing.upstreamURL(service: preview.serviceUUID, port: preview.port)
-            services[name] = .init(loadBalancer: .init(passHostHeader: true, servers: [.init(url: url)]))
-        }
-        if let wakeURL = self.routing.wakeURL {
-            // Priority 1: every preview host with a live route of its own (default priority, its rule's length) wins.
-            routers[Self.wakeRouteName] = .init(
-                entryPoints: self.routing.entryPoints, rule: self.routing.wakeRule, service: Self.wakeRouteName, tls: tls, priority: 1
+        self.forEachRoute(of: set) { route in
+            routers[route.name] = .init(
+                entryPoints: self.routing.entryPoints, rule: route.rule, service: route.name,
+                tls: self.routing.certResolver.map { .init(certResolver: $0) }, priority: route.priority
             )
-            services[Self.wakeRouteName] = .init(loadBalancer: .init(passHostHeader: true, servers: [.init(url: wakeURL)]))
+            services[route.name] = .init(loadBalancer: .init(passHostHeader: true, servers: [.init(url: route.url)]))
         }
         return TraefikDynamicConfiguration(
             http: routers.isEmpty ? nil : .init(routers: routers, services: services),
@@ -53,39 +52,126 @@ public struct TraefikConfigBuilder: Sendable {
         )
     }
 
-    // MARK: Encoding
-
-    /// Documents up to this size are also decoded back and compared; larger ones get ``TraefikDocumentCheck/structure(of:)``.
-    static let decodeBackLimit = 64 * 1024
-
-    /// The configuration as compact JSON with keys sorted by UTF-8 bytes (deterministic; JSON is also YAML for the file provider).
-    ///
-    /// Why a large document is not decoded back (that cost a third of rendering 10,000 routes): every string in it
-    /// comes from a validated identifier (`ProjectSlug`, `PreviewToken`, `PreviewPort`, `ServiceUUID`) or from
-    /// settings validated in `PreviewRouting` and ``init(routing:defaultCertificate:)``, none of which admits `{`, a
-    /// quote, a backslash or a control character; the encoder escapes strings and encodes these types' fields only
-    /// as strings, booleans, arrays and objects, so the bytes are valid JSON by construction. What remains is checked
-    /// on every document in one linear pass: no `{{` (Go templates), and balanced, well-formed structure (a truncated
-    /// or corrupted buffer fails). Small documents, including every test fixture, are still decoded back.
-    /// ``TraefikJSONEncoder`` writes the bytes JSONEncoder would with `[.sortedKeys, .withoutEscapingSlashes]`.
-    public func json(_ configuration: TraefikDynamicConfiguration) throws -> String {
-        var bytes = try TraefikJSONEncoder().encode(configuration)
-        try TraefikDocumentCheck.structure(of: bytes)
-        if bytes.count <= Self.decodeBackLimit {
-            try TraefikDocumentCheck.roundTrip(expected: configuration) { try JSONDecoder().decode(TraefikDynamicConfiguration.self, from: Data(bytes)) }
-        }
-        bytes.append(UInt8(ascii: "\n"))
-        return String(decoding: bytes, as: UTF8.self)
+    /// ``configuration(for:)-(PreviewSet)`` of a list of live previews.
+    public func configuration(for previews: [LivePreview]) -> TraefikDynamicConfiguration {
+        self.configuration(for: PreviewSet(previews))
     }
 
-    /// The configuration as YAML with sorted keys (Yams; meant for people and the HTTP provider's YAML form), decoded back to check it.
-    public func yaml(_ configuration: TraefikDynamicConfiguration) throws -> String {
-        let encoder = YAMLEncoder()
-        encoder.options.sortKeys = true
-        let text = try encoder.encode(configuration)
-        try TraefikDocumentCheck.noTemplates(text.utf8)
-        try TraefikDocumentCheck.roundTrip(expected: configuration) { try YAMLDecoder().decode(TraefikDynamicConfiguration.self, from: text) }
-        return text
+    // MARK: Rendering
+
+    /// Documents up to this size are also decoded back and compared with ``configuration(for:)-(PreviewSet)``.
+    static let decodeBackLimit = 64 * 1024
+
+    /// The document of `set`, keys sorted by UTF-8 bytes at every level (so two replicas write the same bytes).
+    ///
+    /// Written by a purpose-built emitter for this fixed shape: every key and value comes from a validated
+    /// identifier (`ProjectSlug`, `PreviewToken`, `PreviewPort`, `ServiceUUID`) or a setting validated in
+    /// `PreviewRouting` and ``init(routing:defaultCertificate:)``, none of which admits a quote, a backslash, `{` or
+    /// a control character. Every document is still scanned once for `{{` (Traefik runs files through Go templates),
+    /// and one up to ``decodeBackLimit`` bytes is decoded back (JSONDecoder or Yams) and compared.
+    public func render(_ set: PreviewSet, as format: Format) throws -> [UInt8] {
+        let capacity = 1024 + set.projects.count * 64 + set.routeCount * (format == .yaml ? 600 : 480)
+        let bytes: [UInt8]
+        switch format {
+        case .json:
+            var sink = JSONDocumentSink(capacity: capacity)
+            self.emit(set, into: &sink)
+            bytes = sink.bytes
+        case .yaml:
+            var sink = YAMLDocumentSink(capacity: capacity, header: Self.yamlHeader)
+            self.emit(set, into: &sink)
+            bytes = sink.bytes
+        }
+        try TraefikDocumentCheck.noTemplates(bytes)
+        if bytes.count <= Self.decodeBackLimit {
+            try TraefikDocumentCheck.roundTrip(expected: self.configuration(for: set)) {
+                switch format {
+                case .json: try JSONDecoder().decode(TraefikDynamicConfiguration.self, from: Data(bytes))
+                case .yaml: try YAMLDecoder().decode(TraefikDynamicConfiguration.self, from: String(decoding: bytes, as: UTF8.self))
+                }
+            }
+        }
+        return bytes
+    }
+
+    /// ``render(_:as:)`` of a list of live previews, as text.
+    public func document(for previews: [LivePreview], as format: Format) throws -> String {
+        String(decoding: try self.render(PreviewSet(previews), as: format), as: UTF8.self)
+    }
+
+    /// One route: its router and service name, rule, upstream and priority.
+    struct Route {
+        var name: String
+        var rule: String
+        var url: String
+        var priority: Int?
+    }
+
+    /// Calls `body` with every route in the order of their names' UTF-8 bytes: preview labels are `p{slot}-{tail}`
+    /// (one slot digit), so slot by slot, projects in the order of their tails; then the wake route (`v` > `p`).
+    func forEachRoute(of set: PreviewSet, _ body: (Route) -> Void) {
+        let projects = set.projects.values.sorted { $0.labelTail < $1.labelTail }
+        for slot in 0..<PreviewPort.count {
+            for project in projects {
+                guard let port = project.ports.first(where: { $0.slot == slot }) else { continue }
+                let name = "p\(slot)-\(project.labelTail)"
+                body(Route(
+                    name: name, rule: "Host(`\(name).\(self.routing.domainBase)`)",
+                    url: self.routing.upstreamURL(service: project.service, port: port), priority: nil
+                ))
+            }
+        }
+        if let wakeURL = self.routing.wakeURL {
+            // Priority 1: every preview host with a live route of its own (default priority, its rule's length) wins.
+            body(Route(name: Self.wakeRouteName, rule: self.routing.wakeRule, url: wakeURL, priority: 1))
+        }
+    }
+
+    /// Writes the document into `sink`: `http` (routers, then services) when there is a route, then `tls`.
+    func emit(_ set: PreviewSet, into sink: inout some TraefikDocumentSink) {
+        let hasRoutes = !set.projects.isEmpty || self.routing.wakeURL != nil
+        if hasRoutes {
+            sink.openObject("http")
+            sink.openObject("routers")
+            self.forEachRoute(of: set) { route in
+                sink.openObject(route.name)
+                sink.openList("entryPoints")
+                for entryPoint in self.routing.entryPoints { sink.string(nil, entryPoint) }
+                sink.close()
+                if let priority = route.priority { sink.literal("priority", String(priority)) }
+                sink.string("rule", route.rule)
+                sink.string("service", route.name)
+                if let certResolver = self.routing.certResolver {
+                    sink.openObject("tls")
+                    sink.string("certResolver", certResolver)
+                    sink.close()
+                }
+                sink.close()
+            }
+            sink.close()
+            sink.openObject("services")
+            self.forEachRoute(of: set) { route in
+                sink.openObject(route.name)
+                sink.openObject("loadBalancer")
+                sink.literal("passHostHeader", "true")
+                sink.openList("servers")
+                sink.openObject(nil)
+                sink.string("url", route.url)
+                sink.close()
+                sink.close()
+                sink.close()
+                sink.close()
+            }
+            sink.close()
+            sink.close()
+        }
+        if let certificate = self.defaultCertificate {
+            for key in ["tls", "stores", "default", "defaultCertificate"] { sink.openObject(key) }
+            sink.string("certFile", certificate.certFile)
+            sink.string("keyFile", certificate.keyFile)
+            for _ in 0..<4 { sink.close() }
+        }
+        sink.finish()
     }
 
     static func isSafePath(_ raw: String) -> Bool {
@@ -109,44 +195,6 @@ enum TraefikDocumentCheck {
         }
     }
 
-    /// One linear pass over compact JSON: no `{{`; every string closed and free of raw control bytes; brackets
-    /// balanced and matched; exactly one top-level object with nothing after it.
-    static func structure(of data: some ContiguousBytes) throws {
-        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            guard bytes.first == 0x7B else { throw Self.malformed("it does not start with '{'") }
-            var closers: [UInt8] = []
-            var inString = false, escaped = false, closed = false
-            var previous: UInt8 = 0
-            for byte in bytes {
-                if byte == 0x7B, previous == 0x7B { throw Self.templates }
-                previous = byte
-                if closed { throw Self.malformed("bytes follow the top-level object") }
-                if inString {
-                    if escaped {
-                        escaped = false
-                    } else if byte == 0x5C {
-                        escaped = true
-                    } else if byte == 0x22 {
-                        inString = false
-                    } else if byte < 0x20 {
-                        throw Self.malformed("a string holds a raw control character")
-                    }
-                    continue
-                }
-                switch byte {
-                case 0x22: inString = true
-                case 0x7B: closers.append(0x7D)
-                case 0x5B: closers.append(0x5D)
-                case 0x7D, 0x5D:
-                    guard closers.popLast() == byte else { throw Self.malformed("a bracket is unbalanced") }
-                    closed = closers.isEmpty
-                default: break
-                }
-            }
-            guard closed, !inString else { throw Self.malformed("it is truncated") }
-        }
-    }
-
     /// Refuses a document whose decoded form differs from what was encoded.
     static func roundTrip(expected: TraefikDynamicConfiguration, decode: () throws -> TraefikDynamicConfiguration) throws {
         guard try decode() == expected else {
@@ -156,9 +204,6 @@ enum TraefikDocumentCheck {
 
     static let templates = PreviewConfigError.invalidDocument("the Traefik configuration contains '{{', which Traefik's Go templates reject")
 
-    static func malformed(_ reason: String) -> PreviewConfigError {
-        .invalidDocument("the Traefik configuration is not well-formed JSON: \(reason)")
-    }
 }
 
 /// Something the preview configuration code refuses to produce or use.

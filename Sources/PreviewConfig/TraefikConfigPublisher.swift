@@ -3,44 +3,56 @@ import GatewayCore
 import Logging
 import ServiceLifecycle
 
-/// Publishes the preview routes: renders them from the store, keeps the current document for the HTTP provider
-/// and writes it to Traefik's watched directory, only when it changed.
+/// Publishes the preview routes: keeps the live previews as a compact ``PreviewSet``, writes them as YAML to
+/// Traefik's watched directory when they change, and renders the HTTP provider's documents on request.
 ///
-/// As a `Service` it rewrites at once when ``previewsChanged()`` is signalled (a burst of signals while a write
-/// runs collapses into one more write) and every `refreshInterval`, so changes made by another replica or
-/// directly in the store appear within seconds.
+/// As a `Service` it asks the store every `pollInterval` (and at once when ``previewsChanged()`` is signalled) which
+/// projects' previews changed, whoever changed them (``DevServerStore/previewChanges(since:)``), and re-reads only
+/// those: with nothing happening a poll is one cheap query. The file is rewritten when the rendered bytes differ
+/// from what it was last given, or when it was removed or edited by hand.
 public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
     let store: any DevServerStore
     let builder: TraefikConfigBuilder
     let writer: AtomicFileWriter?
-    let refreshInterval: Duration
+    let pollInterval: Duration
+    let startDelay: Duration
     let logger: Logger
     nonisolated let doorbell = Doorbell()
-    private var previews: [LivePreview]?
-    private var document: PreviewRoutesDocument?
-    private var configuration: TraefikDynamicConfiguration?
-    private var yamlCache: (yaml: String, version: String)?
+    private var previews = PreviewSet()
+    /// Where the next poll continues; nil: the next refresh reads every live preview.
+    private var cursor: Int64?
+    /// Bumped whenever ``previews`` changes.
+    private var generation = 0
+    /// What the file was last given: the generation and hash of its bytes, and the file's stamp after the write.
+    private var written: (generation: Int, hash: UInt64, stamp: AtomicFileWriter.Stamp?)?
+    /// The HTTP provider's documents, rendered on request, per format.
+    private var documents: [TraefikConfigBuilder.Format: (generation: Int, text: String, version: String)] = [:]
+    /// Whether the last refresh failed (logged once per streak, not on every poll).
+    private var failing = false
 
     /// The file name the gateway owns inside Traefik's dynamic directory.
     public static let fileName = "vibn-previews.yml"
 
     /// - Parameters:
-    ///   - store: Where live previews are read.
-    ///   - builder: Builds and encodes the configuration.
+    ///   - store: Where live previews and their changes are read.
+    ///   - builder: Builds and renders the configuration.
     ///   - directory: Traefik's watched directory, or nil to serve the document over HTTP only.
-    ///   - refreshInterval: How often the store is re-read without a signal.
-    ///   - logger: Where failed refreshes are logged.
+    ///   - pollInterval: How often the store is asked for changes without a signal.
+    ///   - startDelay: How long ``run()`` waits before its first refresh.
+    ///   - logger: Where writes and failed refreshes are logged.
     public init(
         store: any DevServerStore,
         builder: TraefikConfigBuilder,
         directory: URL?,
-        refreshInterval: Duration = .seconds(3),
+        pollInterval: Duration = .milliseconds(250),
+        startDelay: Duration = .seconds(3),
         logger: Logger
     ) {
         self.store = store
         self.builder = builder
         self.writer = directory.map { AtomicFileWriter(directory: $0, fileName: Self.fileName) }
-        self.refreshInterval = refreshInterval
+        self.pollInterval = pollInterval
+        self.startDelay = startDelay
         self.logger = logger
     }
 
@@ -51,54 +63,89 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
     }
 
     public func currentDocument() async throws -> PreviewRoutesDocument {
-        if let document = self.document { return document }
-        try await self.refresh()
-        return try self.document.unwrap()
+        let (json, version) = try await self.document(.json)
+        return PreviewRoutesDocument(json: json, version: version)
     }
 
     public func currentYAML() async throws -> (yaml: String, version: String) {
-        let document = try await self.currentDocument()
-        if let cached = self.yamlCache, cached.version == document.version { return cached }
-        let yaml = try self.builder.yaml(try self.configuration.unwrap())
-        self.yamlCache = (yaml, document.version)
-        return (yaml, document.version)
+        try await self.document(.yaml)
+    }
+
+    /// The document in `format` for the current set (read from the store the first time).
+    private func document(_ format: TraefikConfigBuilder.Format) async throws -> (String, String) {
+        if self.cursor == nil { try await self.update() }
+        if let cached = self.documents[format], cached.generation == self.generation { return (cached.text, cached.version) }
+        let bytes = try self.builder.render(self.previews, as: format)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let version = String(FNV1a.hash(bytes), radix: 16)
+        self.documents[format] = (self.generation, text, version)
+        return (text, version)
     }
 
     // MARK: Refreshing
 
-    /// Renders the routes from the store, keeps the document, and writes the file when its content changed.
+    /// Brings the set up to date with the store and writes the file when needed.
     /// - Returns: Whether the file was written.
     @discardableResult
     public func refresh() async throws -> Bool {
-        let previews = try await self.store.livePreviews()
-        // The inputs are the cache key: an unchanged live-preview set is neither rebuilt nor re-encoded (at 10,000
-        // routes that is most of a refresh); the file is still compared below, so a removed or edited file comes back.
-        if previews != self.previews || self.document == nil {
-            let configuration = self.builder.configuration(for: previews)
-            let json = try self.builder.json(configuration)
-            self.previews = previews
-            self.configuration = configuration
-            self.document = PreviewRoutesDocument(json: json, version: FNV1a.hex(json))
-        }
-        guard let writer = self.writer, let document = self.document else { return false }
-        let written = try writer.write(document.json)
-        if written {
-            self.logger.info("wrote Traefik dynamic configuration", metadata: [
-                "traefik.file": "\(writer.target.path)", "traefik.bytes": "\(document.json.utf8.count)",
-            ])
-        }
-        return written
+        try await self.update()
+        return try self.writeIfNeeded()
     }
 
-    /// Refreshes on every signal and every `refreshInterval` (the first time one interval after start: `serve`
-    /// migrates the store meanwhile) until graceful shutdown.
+    /// Re-reads the live previews of the projects that changed since the last poll (every project the first time).
+    private func update() async throws {
+        guard let cursor = self.cursor else {
+            let changes = try await self.store.previewChanges(since: nil)  // before the read: nothing falls between
+            self.previews = PreviewSet(try await self.store.livePreviews())
+            self.generation += 1
+            self.cursor = changes.cursor
+            return
+        }
+        let changes = try await self.store.previewChanges(since: cursor)
+        if !changes.projects.isEmpty {
+            let previews = try await self.store.livePreviews(of: changes.projects)
+            if self.previews.replace(changes.projects, with: previews) { self.generation += 1 }
+        }
+        self.cursor = changes.cursor
+    }
+
+    /// Writes the YAML file when the set changed since the last write and renders differently, or when the file is
+    /// no longer what was written (removed, replaced, edited).
+    private func writeIfNeeded() throws -> Bool {
+        guard let writer = self.writer else { return false }
+        let stamp = writer.stamp()
+        if let written = self.written, written.generation == self.generation, stamp != nil, written.stamp == stamp { return false }
+        let bytes = try self.builder.render(self.previews, as: .yaml)
+        let hash = FNV1a.hash(bytes)
+        if let written = self.written, written.hash == hash, stamp != nil, written.stamp == stamp {
+            self.written = (self.generation, hash, stamp)
+            return false
+        }
+        try writer.write(bytes)
+        self.written = (self.generation, hash, writer.stamp())
+        self.logger.info("wrote Traefik dynamic configuration", metadata: [
+            "traefik.file": "\(writer.target.path)", "traefik.bytes": "\(bytes.count)", "traefik.routes": "\(self.previews.routeCount)",
+        ])
+        return true
+    }
+
+    /// Refreshes on every signal and every `pollInterval` until graceful shutdown; the first time ``startDelay``
+    /// after start (`serve` migrates the store meanwhile: reading it before would only log an error).
     public func run() async {
-        await runPeriodically(every: self.refreshInterval, doorbell: self.doorbell) { _ in
-            do {
-                try await self.refresh()
-            } catch {
-                self.logger.error("could not publish the Traefik configuration", metadata: ["error": "\(error)"])
-            }
+        guard (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.startDelay) })) != nil else { return }
+        await runPeriodically(every: self.pollInterval, doorbell: self.doorbell) { _ in
+            await self.refreshLoggingFailures()
+        }
+    }
+
+    private func refreshLoggingFailures() async {
+        do {
+            try await self.refresh()
+            if self.failing { self.logger.info("publishing the Traefik configuration works again") }
+            self.failing = false
+        } catch {
+            if !self.failing { self.logger.error("could not publish the Traefik configuration", metadata: ["error": "\(error)"]) }
+            self.failing = true
         }
     }
 }
@@ -113,12 +160,12 @@ extension Optional {
 
 /// The 64-bit FNV-1a hash, as a version tag of a document (not a security measure).
 enum FNV1a {
-    static func hex(_ text: String) -> String {
+    static func hash(_ bytes: [UInt8]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }
-        return String(hash, radix: 16)
+        return hash
     }
 }

@@ -60,6 +60,6 @@ struct RenderTraefik: AsyncParsableCommand {
             try await store.migrate()
             return try await store.livePreviews()
         }
-        print(try builder.yaml(builder.configuration(for: previews)), terminator: "")
+        print(try builder.document(for: previews, as: .yaml), terminator: "")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayTestSupport
 import Testing
+import Yams
 
 /// Two real `vibn-gateway serve` replicas on one PostgreSQL database, one Coolify stand-in and one event receiver:
 /// whatever either replica is asked, and however the work is split between them, each effect happens once.
@@ -154,9 +155,9 @@ struct TwoReplicaTests {
 
     // MARK: 6. One Traefik document
 
-    /// Both replicas' `vibn-previews.yml` become byte-identical, with `routers` routers (`{}` for none).
+    /// Both replicas' `vibn-previews.yml` become byte-identical, with `routers` routers (an empty map for none).
     static func sameTraefikDocument(_ replicas: TwoReplicas, routers: Int) async throws {
-        // The publishers re-read the store every 3 s; a change through a replica is written by it at once.
+        // Each publisher asks the store for changed projects every 250 ms; a change through a replica is written by it at once.
         _ = try await eventually("both replicas write the same vibn-previews.yml with \(routers) routers", within: .seconds(60)) {
             () async throws -> (value: Bool?, observed: String) in
             let files = replicas.traefikFiles()
@@ -166,9 +167,9 @@ struct TwoReplicaTests {
         }
     }
 
-    /// How many routers a Traefik dynamic document (JSON) has.
+    /// How many routers a Traefik dynamic document (YAML) has.
     static func routerCount(_ document: Data) -> Int {
-        let json = try? JSONSerialization.jsonObject(with: document) as? [String: Any]
-        return ((json?["http"] as? [String: Any])?["routers"] as? [String: Any])?.count ?? 0
+        let yaml = (try? Yams.load(yaml: String(decoding: document, as: UTF8.self))) as? [String: Any]
+        return ((yaml?["http"] as? [String: Any])?["routers"] as? [String: Any])?.count ?? 0
     }
 }

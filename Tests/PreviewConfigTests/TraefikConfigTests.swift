@@ -17,9 +17,8 @@ struct TraefikConfigTests {
     @Test("live previews encode to the golden JSON and YAML documents")
     func golden() throws {
         let builder = try self.builder()
-        let configuration = builder.configuration(for: Fixtures.previews)
-        #expect(try builder.json(configuration) == (try Fixtures.golden("traefik-dynamic.golden.json")))
-        #expect(try builder.yaml(configuration) == (try Fixtures.golden("traefik-dynamic.golden.yml")))
+        #expect(try builder.document(for: Fixtures.previews, as: .json) == (try Fixtures.golden("traefik-dynamic.golden.json")))
+        #expect(try builder.document(for: Fixtures.previews, as: .yaml) == (try Fixtures.golden("traefik-dynamic.golden.yml")))
     }
 
     @Test("one router and one service per live preview, with host, entry points, TLS and upstream")
@@ -37,13 +36,12 @@ struct TraefikConfigTests {
         #expect(http.services[name]?.loadBalancer.servers.map(\.url) == ["http://vibn-dev-abc123:3005"])
     }
 
-    @Test("with no live preview the document is '{}', never an empty http or routers map")
+    @Test("with no live preview the document is an empty map, never an empty http or routers map")
     func empty() throws {
         let builder = try self.builder()
-        let json = try builder.json(builder.configuration(for: []))
-        #expect(json == "{}\n")
-        let yaml = try builder.yaml(builder.configuration(for: []))
-        #expect(!yaml.contains("http"))
+        #expect(try builder.document(for: [], as: .json) == "{}\n")
+        let yaml = try builder.document(for: [], as: .yaml)
+        #expect(yaml.hasSuffix("\n---\n{}\n") && !yaml.contains("http"))
     }
 
     @Test("an empty certificate resolver leaves routers without tls; the URL is then http")
@@ -51,7 +49,7 @@ struct TraefikConfigTests {
         let builder = try self.builder(certResolver: nil)
         let configuration = builder.configuration(for: Fixtures.previews)
         #expect(configuration.http?.routers.values.allSatisfy { $0.tls == nil } == true)
-        #expect(!(try builder.json(configuration)).contains("tls"))
+        #expect(!(try builder.document(for: Fixtures.previews, as: .yaml)).contains("tls"))
         let url = builder.routing.previewURL(slug: ProjectSlug(trusted: "shop"), token: Fixtures.token, port: try PreviewPort(validating: 3001))
         #expect(url == "http://p1-shop-\(Fixtures.token.base32).preview.vibnai.com")
     }

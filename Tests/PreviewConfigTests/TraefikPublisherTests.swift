@@ -27,11 +27,11 @@ struct TraefikPublisherTests {
         return record
     }
 
-    static func publisher(_ store: SQLiteStore, directory: URL, refresh: Duration = .seconds(3)) throws -> TraefikConfigPublisher {
+    static func publisher(_ store: SQLiteStore, directory: URL, poll: Duration = .seconds(3)) throws -> TraefikConfigPublisher {
         let routing = try PreviewRouting(domainBase: "preview.test", entryPoints: ["web"], certResolver: nil, upstreamPattern: "http://127.0.0.1:{port}")
         return TraefikConfigPublisher(
             store: store, builder: try TraefikConfigBuilder(routing: routing), directory: directory,
-            refreshInterval: refresh, logger: Logger(label: "publisher-tests")
+            pollInterval: poll, startDelay: .milliseconds(100), logger: Logger(label: "publisher-tests")
         )
     }
 
@@ -42,7 +42,8 @@ struct TraefikPublisherTests {
             let publisher = try Self.publisher(store, directory: dynamic)
             #expect(try await publisher.refresh())
             let file = dynamic.appendingPathComponent(TraefikConfigPublisher.fileName)
-            #expect(try String(contentsOf: file, encoding: .utf8) == "{}\n")
+            let empty = try String(contentsOf: file, encoding: .utf8)
+            #expect(empty.hasSuffix("---\n{}\n"))
             #expect(try await publisher.refresh() == false)
 
             let server = try await Self.seedPreview(store)
@@ -52,11 +53,15 @@ struct TraefikPublisherTests {
             #expect(!text.contains("{{"))
             #expect(try FileManager.default.contentsOfDirectory(atPath: dynamic.path) == [TraefikConfigPublisher.fileName])
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".dynamic.staging").path))
-            #expect(try await publisher.currentDocument().json == text)
+            #expect(try await publisher.currentYAML().yaml == text)
+            #expect(try await publisher.currentDocument().json.contains(#""p0-shop-"#))
 
             _ = try await store.transitionDevServer(server.id, project: server.projectID, from: .running, to: .stopped, at: Self.now)
             #expect(try await publisher.refresh())
-            #expect(try String(contentsOf: file, encoding: .utf8) == "{}\n")
+            #expect(try String(contentsOf: file, encoding: .utf8) == empty)
+            // A change that cannot alter a route (activity) does not rewrite the file.
+            _ = try await store.touchContainer(server.projectID, workspace: server.workspace, at: Self.now.addingTimeInterval(60))
+            #expect(try await publisher.refresh() == false)
         }
     }
 
@@ -69,13 +74,14 @@ struct TraefikPublisherTests {
             _ = try await Self.seedPreview(store)
             #expect(try await publisher.refresh())
             let document = try await publisher.currentDocument()
+            let yaml = try await publisher.currentYAML().yaml
 
             try FileManager.default.removeItem(at: file)
             #expect(try await publisher.refresh())
-            #expect(try String(contentsOf: file, encoding: .utf8) == document.json)
+            #expect(try String(contentsOf: file, encoding: .utf8) == yaml)
             try "{}\n".write(to: file, atomically: true, encoding: .utf8)
             #expect(try await publisher.refresh())
-            #expect(try String(contentsOf: file, encoding: .utf8) == document.json)
+            #expect(try String(contentsOf: file, encoding: .utf8) == yaml)
             #expect(try await publisher.currentDocument() == document)
 
             _ = try await Self.seedPreview(store, project: "proj_2", slug: "blog")
@@ -84,21 +90,21 @@ struct TraefikPublisherTests {
         }
     }
 
-    @Test("as a service it publishes after one interval, on a signal at once, and picks up store changes by itself")
+    @Test("as a service it publishes after its start delay, on a signal at once, and picks up store changes by itself")
     func service() async throws {
         try await Fixtures.withStore { folder, store in
             let dynamic = folder.appendingPathComponent("dynamic")
             let file = dynamic.appendingPathComponent(TraefikConfigPublisher.fileName)
-            let publisher = try Self.publisher(store, directory: dynamic, refresh: .milliseconds(200))
+            let publisher = try Self.publisher(store, directory: dynamic, poll: .milliseconds(200))
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await publisher.run() }
+                group.addTask { await publisher.run() }
                 defer { group.cancelAll() }
-                try await Self.poll { (try? String(contentsOf: file, encoding: .utf8)) == "{}\n" }
+                try await Self.poll { (try? String(contentsOf: file, encoding: .utf8))?.hasSuffix("---\n{}\n") == true }
                 _ = try await Self.seedPreview(store)
                 // A burst of signals collapses into writes of the newest state.
                 for _ in 0..<50 { publisher.previewsChanged() }
                 try await Self.poll { (try? String(contentsOf: file, encoding: .utf8))?.contains("p0-shop-") == true }
-                // Another replica's change, with no signal: the periodic refresh finds it.
+                // Another replica's change, with no signal: the next poll finds it.
                 _ = try await Self.seedPreview(store, project: "proj_2", slug: "blog")
                 try await Self.poll { (try? String(contentsOf: file, encoding: .utf8))?.contains("p0-blog-") == true }
             }

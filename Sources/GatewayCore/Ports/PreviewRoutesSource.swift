@@ -1,6 +1,6 @@
 /// Traefik's dynamic configuration for every live preview, in the encodings the HTTP provider serves.
 public struct PreviewRoutesDocument: Sendable, Equatable {
-    /// The document as JSON (also what the file provider reads: JSON is YAML).
+    /// The document as JSON (the file provider reads the same routes as YAML).
     public var json: String
     /// A strong validator of `json`, without quotes.
     public var version: String

@@ -3,18 +3,18 @@ import Subprocess
 import SystemPackage
 
 /// The release `vibn-gateway serve` (VIBN_GATEWAY_BIN) as a child process, its log in a file.
-struct GatewayRun: Sendable {
-    let origin: String
-    let log: URL
-    let pid: Int32
+public struct GatewayRun: Sendable {
+    public let origin: String
+    public let log: URL
+    public let pid: Int32
 
     /// Starts `serve` on `port` with `environment` (plus PATH and HOME), waits until `/healthz` answers, runs `body`,
     /// then stops the gateway with SIGTERM and waits for it.
-    static func with<T: Sendable>(
+    public static func with<T: Sendable>(
         environment: [String: String], port: Int, work: URL, _ body: @Sendable (GatewayRun) async throws -> T
     ) async throws -> T {
         guard let binary = ProcessInfo.processInfo.environment["VIBN_GATEWAY_BIN"] else {
-            throw BenchFailure(description: "VIBN_GATEWAY_BIN is not set: run scripts/bench-turns")
+            throw BenchFailure(description: "VIBN_GATEWAY_BIN is not set: run scripts/bench-turns or scripts/bench-preview")
         }
         var variables = environment
         for name in ["PATH", "HOME"] { variables[name] = ProcessInfo.processInfo.environment[name] }
@@ -44,7 +44,7 @@ struct GatewayRun: Sendable {
     }
 
     /// Polls `/healthz` for at most 60 s.
-    func waitUntilHealthy() async throws {
+    public func waitUntilHealthy() async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while (try? await run("curl", ["-sf", "\(self.origin)/healthz"])) == nil {
             guard ContinuousClock.now < deadline else {
@@ -55,12 +55,12 @@ struct GatewayRun: Sendable {
     }
 
     /// The last 4 KB of the gateway's log.
-    func logTail() -> String {
+    public func logTail() -> String {
         String((try? String(contentsOf: self.log, encoding: .utf8))?.suffix(4000) ?? "")
     }
 
     /// `vibn_work_pending{kind="chat_turn"}` as `/metrics` shows it.
-    func pendingTurnsMetric() async throws -> Int? {
+    public func pendingTurnsMetric() async throws -> Int? {
         let metrics = try await run("curl", ["-sf", "\(self.origin)/metrics"])
         let line = metrics.split(separator: "\n").first { $0.hasPrefix(#"vibn_work_pending{kind="chat_turn"}"#) }
         return line?.split(separator: " ").last.flatMap { Double($0) }.map { Int($0) }
