@@ -41,7 +41,7 @@ struct TraefikDocumentTests {
     func decodesBack() throws {
         let builders = try Self.builders()
         let cases = try builders.flatMap { builder in [[], try Self.previews(projects: 3)].map { (builder, $0) } }
-            + [(builders[0], try Self.previews(projects: 100))]
+            + [(builders[0], try Self.previews(projects: 30))]
         for (builder, previews) in cases {
             let set = PreviewSet(previews)
             let expected = builder.configuration(for: set)
@@ -51,7 +51,7 @@ struct TraefikDocumentTests {
             #expect(try YAMLDecoder().decode(TraefikDynamicConfiguration.self, from: String(decoding: yaml, as: UTF8.self)) == expected)
             #expect(try builder.render(PreviewSet(previews.reversed()), as: .yaml) == yaml, "deterministic whatever the row order")
         }
-        let large = try builders[0].render(PreviewSet(try Self.previews(projects: 100)), as: .yaml)
+        let large = try builders[0].render(PreviewSet(try Self.previews(projects: 30)), as: .yaml)
         #expect(large.count > TraefikConfigBuilder.decodeBackLimit)
     }
 
