@@ -35,17 +35,7 @@ public enum GatewayServer {
             )
             // With GATEWAY_EVENTS_URL, state changes go to the outbox, which delivers them to the chat backend.
             let outbox = configuration.outbox.map { OutboxDeliverer(store: store, settings: $0, logger: logger) }
-            let ports = GatewayPorts(
-                store: store,
-                orchestrator: configuration.coolify.map { CoolifyOrchestrator(client: CoolifyClient(configuration: $0, logger: logger)) },
-                shell: shell,
-                renderer: configuration.composeTemplate,
-                previewRoutes: previewRoutes,
-                events: outbox?.recorder
-            )
-            var settings = configuration.core
-            settings.lifecycle.sshConfigured = shell != nil
-            let gateway = Gateway(ports: ports, settings: settings, logger: logger)
+            let gateway = Self.gateway(configuration, store: store, shell: shell, previewRoutes: previewRoutes, outbox: outbox, logger: logger)
             var adapterServices: [any Service] = storeService.map { [$0] } ?? []
             adapterServices.append(previewRoutes)
             if let outbox { adapterServices.append(outbox) }
@@ -59,5 +49,45 @@ public enum GatewayServer {
             )
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         }
+    }
+
+    /// The ``Gateway`` on the opened adapters.
+    static func gateway(
+        _ configuration: ServerConfiguration, store: any GatewayStore, shell: SSHExec?, previewRoutes: (any PreviewRoutesSource)?,
+        outbox: OutboxDeliverer?, logger: Logger
+    ) -> Gateway {
+        let ports = GatewayPorts(
+            store: store,
+            orchestrator: configuration.coolify.map { CoolifyOrchestrator(client: CoolifyClient(configuration: $0, logger: logger)) },
+            shell: shell,
+            renderer: configuration.composeTemplate,
+            previewRoutes: previewRoutes,
+            events: outbox?.recorder
+        )
+        var settings = configuration.core
+        settings.lifecycle.sshConfigured = shell != nil
+        return Gateway(ports: ports, settings: settings, logger: logger)
+    }
+
+    /// Runs `body` with the ``Gateway`` `serve` would build, without serving HTTP or running its background services:
+    /// the store is migrated first; state changes record their outbound events in the outbox, which a serving
+    /// replica delivers; preview routes follow through the store's change notes. For the commands an operator runs
+    /// beside the servers (`sweep`, `status`, `events retry`).
+    public static func withGateway<T: Sendable>(
+        _ configuration: ServerConfiguration, logger: Logger, _ body: (Gateway) async throws -> T
+    ) async throws -> T {
+        let shell = try configuration.ssh.map { try SSHExec($0) }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await configuration.store.withStore(logger: logger) { store in
+                try await store.migrate()
+                let outbox = configuration.outbox.map { OutboxDeliverer(store: store, settings: $0, logger: logger) }
+                return try await body(Self.gateway(configuration, store: store, shell: shell, previewRoutes: nil, outbox: outbox, logger: logger))
+            })
+        } catch {
+            result = .failure(error)
+        }
+        await shell?.close()
+        return try result.get()
     }
 }
