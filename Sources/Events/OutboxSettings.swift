@@ -21,6 +21,9 @@ public struct OutboxSettings: Sendable {
     /// Events read per query.
     public var batchSize: Int
 
+    /// Three days: how long an event is attempted unless said otherwise.
+    public static let defaultRetryWindow: Duration = .seconds(3 * 86_400)
+
     public init(
         url: URL,
         signer: StandardWebhookSigner,
@@ -28,7 +31,7 @@ public struct OutboxSettings: Sendable {
         pollInterval: Duration = .seconds(5),
         firstRetryDelay: Duration = .seconds(5),
         maxRetryDelay: Duration = .seconds(600),
-        retryWindow: Duration = .seconds(3 * 86_400),
+        retryWindow: Duration = Self.defaultRetryWindow,
         retention: Duration = .seconds(7 * 86_400),
         batchSize: Int = 100
     ) {

@@ -57,6 +57,28 @@ extension PostgresStore: OutboxStore {
     }
 
     @discardableResult
+    public func requeueGivenUpEvents(id: String?, createdBefore cutoff: Date, at now: Date) async throws -> [String] {
+        // One millisecond apart in their old order, so the deliverer still sends them oldest first.
+        let rows = try await self.query(
+            """
+            WITH given_up AS (
+              SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM vibn_outbound_events
+              WHERE delivered_at IS NULL AND created_at <= \(cutoff) AND (\(id)::text IS NULL OR id = \(id)::text)
+            ), requeued AS (
+              UPDATE vibn_outbound_events e
+              SET created_at = \(now)::timestamptz + g.n * interval '1 millisecond', attempts = 0, next_attempt_at = \(now)
+              FROM given_up g WHERE e.id = g.id AND e.delivered_at IS NULL
+              RETURNING e.id, g.n
+            )
+            SELECT id FROM requeued ORDER BY n
+            """,
+            logger: self.logger
+        )
+        var ids: [String] = []
+        for try await id in rows.decode(String.self) { ids.append(id) }
+        return ids
+    }
+
     public func purgeEvents(before cutoff: Date) async throws -> Int {
         let rows = try await self.query(
             """

@@ -48,6 +48,26 @@ extension SQLiteStore: OutboxStore {
     }
 
     @discardableResult
+    public func requeueGivenUpEvents(id: String?, createdBefore cutoff: Date, at now: Date) async throws -> [String] {
+        // One millisecond apart in their old order, so the deliverer still sends them oldest first.
+        let rows = try await self.run(
+            """
+            WITH given_up AS (
+              SELECT id, row_number() OVER (ORDER BY created_at, rowid) AS n FROM vibn_outbound_events
+              WHERE delivered_at IS NULL AND created_at <= ?2 AND (?3 IS NULL OR id = ?3)
+            )
+            UPDATE vibn_outbound_events
+            SET created_at = ?1 + (SELECT n FROM given_up WHERE given_up.id = vibn_outbound_events.id) * 0.001,
+                attempts = 0, next_attempt_at = ?1
+            WHERE id IN (SELECT id FROM given_up)
+            RETURNING id, created_at
+            """,
+            [.float(now.timeIntervalSince1970), .float(cutoff.timeIntervalSince1970), id.map { .text($0) } ?? .null]
+        )
+        return rows.sorted { ($0.column("created_at")?.double ?? 0) < ($1.column("created_at")?.double ?? 0) }
+            .compactMap { $0.column("id")?.string }
+    }
+
     public func purgeEvents(before cutoff: Date) async throws -> Int {
         let rows = try await self.run(
             """

@@ -27,6 +27,28 @@ struct OutboxStoreTests {
         }
     }
 
+    @Test("given-up events are put back in the queue in their order, attempts reset; pending and delivered ones are left alone",
+          arguments: StoreBackend.allCases)
+    func requeueGivenUp(backend: StoreBackend) async throws {
+        try await LifecycleFixture.withIsolatedStore(backend) { store in
+            let oldest = self.event(at: -7200), older = self.event(.autosaveFailed, at: -3600)
+            let delivered = self.event(.devServerReady, at: -5000), pending = self.event(at: -10)
+            for event in [older, pending, delivered, oldest] { try await store.enqueueEvent(event) }
+            try await store.recordFailedAttempt(oldest.id, error: "HTTP 500", nextAttemptAt: self.now - 7000)
+            try await store.markEventDelivered(delivered.id, at: self.now - 4900)
+            let cutoff = self.now - 1800
+            #expect(try await store.pendingEvents(createdAfter: cutoff, limit: 10).map(\.id) == [pending.id])
+
+            #expect(try await store.requeueGivenUpEvents(id: "evt_unknown", createdBefore: cutoff, at: self.now).isEmpty)
+            #expect(try await store.requeueGivenUpEvents(id: pending.id, createdBefore: cutoff, at: self.now).isEmpty, "not given up")
+            #expect(try await store.requeueGivenUpEvents(id: nil, createdBefore: cutoff, at: self.now) == [oldest.id, older.id])
+            let queued = try await store.pendingEvents(createdAfter: cutoff, limit: 10)
+            #expect(queued.map(\.id) == [pending.id, oldest.id, older.id])
+            #expect(queued.dropFirst().allSatisfy { $0.attempts == 0 && $0.nextAttemptAt == self.now && $0.createdAt > self.now })
+            #expect(try await store.requeueGivenUpEvents(id: nil, createdBefore: cutoff, at: self.now).isEmpty, "nothing left to put back")
+        }
+    }
+
     @Test("a failed attempt counts, moves the next attempt and keeps the error; a delivered event is no longer pending",
           arguments: StoreBackend.allCases)
     func failureAndDelivery(backend: StoreBackend) async throws {

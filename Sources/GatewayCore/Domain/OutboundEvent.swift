@@ -51,6 +51,11 @@ public struct OutboundEvent: Sendable, Equatable {
         self.lastError = lastError
     }
 
+    /// Whether `raw` has the form of an event id (``newID()``).
+    public static func isID(_ raw: String) -> Bool {
+        raw.utf8.count == 36 && raw.hasPrefix("msg_") && raw.utf8.dropFirst(4).allSatisfy(ASCII.isHex)
+    }
+
     /// A fresh event id from the system's cryptographically secure generator.
     public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()

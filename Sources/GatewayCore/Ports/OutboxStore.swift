@@ -19,6 +19,11 @@ public protocol OutboxStore: Sendable {
     /// Records a failed attempt: one more attempt, the next one not before `nextAttemptAt`, and why it failed.
     func recordFailedAttempt(_ id: String, error: String, nextAttemptAt: Date) async throws
 
+    /// Puts given-up events (undelivered, created at or before `cutoff`) back in the queue, as if created `now`, with
+    /// their attempts reset: `id`'s alone, or all of them when nil.
+    /// - Returns: The ids put back, oldest first.
+    func requeueGivenUpEvents(id: String?, createdBefore cutoff: Date, at now: Date) async throws -> [String]
+
     /// Deletes events delivered before `cutoff`, and undelivered ones created before it.
     /// - Returns: How many were deleted.
     @discardableResult
