@@ -35,7 +35,7 @@ enum IdleAtScale {
                 SELECT 'idle-' || g, 'bench', 'svc' || g, 'vibn-dev:latest', 'running', 'app-' || g, md5(g::text)
                 FROM generate_series(0, \(projects - 1)) g;
                 INSERT INTO fs_dev_servers (id, project_id, workspace, name, command, port, preview_url, state)
-                SELECT 'ds-' || g || '-' || p, 'idle-' || g, 'bench', 'web', 'npm run dev', 3000 + p, '', 'running'
+                SELECT 'ds_' || lpad(to_hex(g * 10 + p), 12, '0'), 'idle-' || g, 'bench', 'web', 'npm run dev', 3000 + p, '', 'running'
                 FROM generate_series(0, \(projects - 1)) g, generate_series(0, 9) p;
                 """)
             let last = try await self.label(database, project: projects - 1, slot: 9)
@@ -58,7 +58,7 @@ enum IdleAtScale {
                 let stopped = try await self.label(database, project: round * 7, slot: 3)
                 let stamp = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date
                 let start = ContinuousClock.now
-                try await database.psql("UPDATE fs_dev_servers SET state = 'stopped' WHERE id = 'ds-\(round * 7)-3'")
+                try await database.psql("UPDATE fs_dev_servers SET state = 'stopped' WHERE id = '\(String(format: "ds_%012x", round * 7 * 10 + 3))'")
                 while (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) == stamp {
                     guard ContinuousClock.now - start < .seconds(30) else { throw BenchFailure(description: "the stopped route never left the file") }
                     try await Task.sleep(for: .milliseconds(5))

@@ -15,7 +15,7 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
     let builder: TraefikConfigBuilder
     let writer: AtomicFileWriter?
     let pollInterval: Duration
-    let startDelay: Duration
+    let startGrace: Duration
     let logger: Logger
     nonisolated let doorbell = Doorbell()
     private var previews = PreviewSet()
@@ -23,8 +23,8 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
     private var cursor: Int64?
     /// Bumped whenever ``previews`` changes.
     private var generation = 0
-    /// What the file was last given: the generation and hash of its bytes, and the file's stamp after the write.
-    private var written: (generation: Int, hash: UInt64, stamp: AtomicFileWriter.Stamp?)?
+    /// What the file was last given: the generation written, and the file's stamp after the write.
+    private var written: (generation: Int, stamp: AtomicFileWriter.Stamp?)?
     /// The HTTP provider's documents, rendered on request, per format.
     private var documents: [TraefikConfigBuilder.Format: (generation: Int, text: String, version: String)] = [:]
     /// Whether the last refresh failed (logged once per streak, not on every poll).
@@ -38,21 +38,21 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
     ///   - builder: Builds and renders the configuration.
     ///   - directory: Traefik's watched directory, or nil to serve the document over HTTP only.
     ///   - pollInterval: How often the store is asked for changes without a signal.
-    ///   - startDelay: How long ``run()`` waits before its first refresh.
+    ///   - startGrace: How long after the start of ``run()`` a failed refresh is not logged (the store is migrating).
     ///   - logger: Where writes and failed refreshes are logged.
     public init(
         store: any DevServerStore,
         builder: TraefikConfigBuilder,
         directory: URL?,
         pollInterval: Duration = .milliseconds(250),
-        startDelay: Duration = .seconds(3),
+        startGrace: Duration = .seconds(10),
         logger: Logger
     ) {
         self.store = store
         self.builder = builder
         self.writer = directory.map { AtomicFileWriter(directory: $0, fileName: Self.fileName) }
         self.pollInterval = pollInterval
-        self.startDelay = startDelay
+        self.startGrace = startGrace
         self.logger = logger
     }
 
@@ -109,41 +109,42 @@ public actor TraefikConfigPublisher: PreviewRoutesSource, Service {
         self.cursor = changes.cursor
     }
 
-    /// Writes the YAML file when the set changed since the last write and renders differently, or when the file is
-    /// no longer what was written (removed, replaced, edited).
+    /// Writes the YAML file when the set changed since the last write (a changed set always renders differently),
+    /// or when the file is no longer what was written (removed, replaced, edited).
     private func writeIfNeeded() throws -> Bool {
         guard let writer = self.writer else { return false }
-        let stamp = writer.stamp()
-        if let written = self.written, written.generation == self.generation, stamp != nil, written.stamp == stamp { return false }
-        let bytes = try self.builder.render(self.previews, as: .yaml)
-        let hash = FNV1a.hash(bytes)
-        if let written = self.written, written.hash == hash, stamp != nil, written.stamp == stamp {
-            self.written = (self.generation, hash, stamp)
+        if let written = self.written, written.generation == self.generation, let stamp = writer.stamp(), written.stamp == stamp {
             return false
         }
+        let bytes = try self.builder.render(self.previews, as: .yaml)
         try writer.write(bytes)
-        self.written = (self.generation, hash, writer.stamp())
+        self.written = (self.generation, writer.stamp())
         self.logger.info("wrote Traefik dynamic configuration", metadata: [
             "traefik.file": "\(writer.target.path)", "traefik.bytes": "\(bytes.count)", "traefik.routes": "\(self.previews.routeCount)",
         ])
         return true
     }
 
-    /// Refreshes on every signal and every `pollInterval` until graceful shutdown; the first time ``startDelay``
-    /// after start (`serve` migrates the store meanwhile: reading it before would only log an error).
+    /// Refreshes on every signal and every `pollInterval` until graceful shutdown.
     public func run() async {
-        guard (try? await cancelWhenGracefulShutdown({ try await Task.sleep(for: self.startDelay) })) != nil else { return }
+        let start = ContinuousClock.now
         await runPeriodically(every: self.pollInterval, doorbell: self.doorbell) { _ in
-            await self.refreshLoggingFailures()
+            await self.refreshLoggingFailures(quietUntil: start + self.startGrace)
         }
     }
 
-    private func refreshLoggingFailures() async {
+    /// Refreshes; a failure is logged once per streak, and not at all before `quietUntil` (`serve` migrates the
+    /// store as it starts: reading it meanwhile fails for no reason worth a log line).
+    private func refreshLoggingFailures(quietUntil: ContinuousClock.Instant) async {
         do {
             try await self.refresh()
             if self.failing { self.logger.info("publishing the Traefik configuration works again") }
             self.failing = false
         } catch {
+            if ContinuousClock.now < quietUntil {
+                self.logger.debug("could not publish the Traefik configuration yet", metadata: ["error": "\(error)"])
+                return
+            }
             if !self.failing { self.logger.error("could not publish the Traefik configuration", metadata: ["error": "\(error)"]) }
             self.failing = true
         }

@@ -76,6 +76,12 @@ struct JSONDocumentSink: TraefikDocumentSink {
     /// `text` as a JSON string: `"` and `\` escaped, control characters as `\u00xx` (none occur in valid inputs).
     static func quote(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            // What valid inputs always are: copied in one go.
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
@@ -150,7 +156,7 @@ struct YAMLDocumentSink: TraefikDocumentSink {
         if self.itemOpened {
             self.itemOpened = false  // the first key of a list item's object follows its `- `
         } else {
-            self.bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+            self.bytes.append(contentsOf: Self.spaces[..<indent])
             if self.open.last?.isList == true { self.bytes.append(contentsOf: "- ".utf8) }
         }
         if let key {
@@ -160,12 +166,19 @@ struct YAMLDocumentSink: TraefikDocumentSink {
         return indent
     }
 
-    /// `text` single-quoted: a quote is doubled (none occur in valid inputs).
+    /// Enough spaces for the deepest line (the emitter nests five levels).
+    static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    /// `text` single-quoted: a quote is doubled (none occur in valid inputs, so the text is copied in one go).
     static func quote(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "'"))
-        for byte in text.utf8 {
-            output.append(byte)
-            if byte == UInt8(ascii: "'") { output.append(byte) }
+        if text.utf8.contains(UInt8(ascii: "'")) {
+            for byte in text.utf8 {
+                output.append(byte)
+                if byte == UInt8(ascii: "'") { output.append(byte) }
+            }
+        } else {
+            output.append(contentsOf: text.utf8)
         }
         output.append(UInt8(ascii: "'"))
     }

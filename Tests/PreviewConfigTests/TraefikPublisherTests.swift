@@ -31,7 +31,7 @@ struct TraefikPublisherTests {
         let routing = try PreviewRouting(domainBase: "preview.test", entryPoints: ["web"], certResolver: nil, upstreamPattern: "http://127.0.0.1:{port}")
         return TraefikConfigPublisher(
             store: store, builder: try TraefikConfigBuilder(routing: routing), directory: directory,
-            pollInterval: poll, startDelay: .milliseconds(100), logger: Logger(label: "publisher-tests")
+            pollInterval: poll, logger: Logger(label: "publisher-tests")
         )
     }
 
@@ -90,7 +90,7 @@ struct TraefikPublisherTests {
         }
     }
 
-    @Test("as a service it publishes after its start delay, on a signal at once, and picks up store changes by itself")
+    @Test("as a service it publishes after one interval, on a signal at once, and picks up store changes by itself")
     func service() async throws {
         try await Fixtures.withStore { folder, store in
             let dynamic = folder.appendingPathComponent("dynamic")

@@ -15,6 +15,8 @@ public struct PreviewRouting: Sendable, Equatable {
     /// The gateway's origin as Traefik reaches it: when set, a catch-all router of the lowest priority sends every
     /// preview host that has no live route to the gateway, which wakes the project (`VIBN_PREVIEW_WAKE_URL`).
     public let wakeURL: String?
+    /// ``upstreamPattern`` split once (a render at 10,000 projects × 10 slots builds 100,000 upstream URLs).
+    let upstreamParts: [UpstreamPart]
 
     /// The default upstream: the service's dev container (``ServiceUUID/devContainerName``) on the preview port.
     public static let defaultUpstreamPattern = "http://\(ServiceUUID.devContainerPrefix){serviceUuid}:{port}"
@@ -55,6 +57,7 @@ public struct PreviewRouting: Sendable, Equatable {
         self.entryPoints = entryPoints
         self.certResolver = certResolver
         self.upstreamPattern = upstreamPattern
+        self.upstreamParts = Self.upstreamParts(of: upstreamPattern)
         self.wakeURL = wakeURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
 
@@ -94,23 +97,45 @@ public struct PreviewRouting: Sendable, Equatable {
     /// 10,000 routes). A valid pattern has no `{` outside its placeholders, so this equals replacing each in turn.
     public func upstreamURL(service: ServiceUUID, port: PreviewPort) -> String {
         var url = ""
-        var rest = Substring(self.upstreamPattern)
+        url.reserveCapacity(64)
+        for part in self.upstreamParts {
+            switch part {
+            case .literal(let text): url += text
+            case .service: url += service.rawValue
+            case .port: url += port.description
+            }
+        }
+        return url
+    }
+
+    /// A piece of the upstream pattern.
+    enum UpstreamPart: Sendable, Equatable {
+        case literal(String)
+        case service
+        case port
+    }
+
+    /// `pattern` split at its `{serviceUuid}` and `{port}` placeholders (a lone `{` stays literal).
+    static func upstreamParts(of pattern: String) -> [UpstreamPart] {
+        var parts: [UpstreamPart] = []
+        var literal = ""
+        var rest = Substring(pattern)
         while let open = rest.firstIndex(of: "{") {
-            url += rest[..<open]
+            literal += rest[..<open]
             rest = rest[open...]
-            if rest.hasPrefix("{serviceUuid}") {
-                url += service.rawValue
-                rest = rest.dropFirst("{serviceUuid}".count)
-            } else if rest.hasPrefix("{port}") {
-                url += port.description
-                rest = rest.dropFirst("{port}".count)
+            if rest.hasPrefix("{serviceUuid}") || rest.hasPrefix("{port}") {
+                if !literal.isEmpty { parts.append(.literal(literal)) }
+                literal = ""
+                parts.append(rest.hasPrefix("{port}") ? .port : .service)
+                rest = rest.dropFirst(rest.hasPrefix("{port}") ? "{port}".count : "{serviceUuid}".count)
             } else {
-                url += "{"
+                literal += "{"
                 rest = rest.dropFirst()
             }
         }
-        url += rest
-        return url
+        literal += rest
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        return parts
     }
 
     /// The rule of the wake router: every host of one label under the domain base (Go regular expression).
