@@ -16,6 +16,20 @@ public struct CoolifyProject: Sendable, Decodable, Equatable {
     public let name: String?
 }
 
+/// A server as `GET /servers/{uuid}` returns it (only the fields the gateway reads).
+public struct CoolifyServer: Sendable, Decodable, Equatable {
+    public let uuid: String
+    public let name: String?
+    public let ip: String?
+    public let settings: Settings?
+
+    /// What Coolify's own checks of the server found.
+    public struct Settings: Sendable, Decodable, Equatable {
+        public let is_reachable: Bool?
+        public let is_usable: Bool?
+    }
+}
+
 /// The body of `POST /services`: exactly these fields (Coolify answers 422 to unknown ones).
 struct CreateServiceBody: Encodable, Sendable {
     let name: String
@@ -98,6 +112,13 @@ extension CoolifyClient {
     /// `DELETE /services/{uuid}`, with its volumes and configuration.
     public func deleteService(_ uuid: ServiceUUID) async throws {
         _ = try await self.send("DELETE", "/services/\(uuid)", replay: .idempotent)
+    }
+
+    // MARK: Servers
+
+    /// `GET /servers/{uuid}`.
+    public func server(_ uuid: String) async throws -> CoolifyServer {
+        try Self.decode(CoolifyServer.self, try await self.send("GET", "/servers/\(uuid)", replay: .idempotent))
     }
 
     // MARK: Projects

@@ -83,6 +83,14 @@ public struct OutboxDeliverer: Service {
         }
     }
 
+    /// Sends a signed `gateway.ping` event (`{"type","timestamp","data":{}}`, not stored) the way every event is sent.
+    /// - Throws: What made the receiver's answer a failure (unreachable, no answer in time, not 2xx).
+    public func ping() async throws {
+        struct Empty: Encodable {}
+        let body = try EventEnvelope(type: OutboundEventType.gatewayPing.rawValue, timestamp: self.clock.now, data: Empty()).encoded()
+        try await self.post(OutboundEvent(type: .gatewayPing, body: body, createdAt: self.clock.now))
+    }
+
     /// Sends one event and records the outcome.
     /// - Returns: Whether the receiver accepted it.
     func deliver(_ event: OutboundEvent) async throws -> Bool {

@@ -1,3 +1,5 @@
+import Yams
+
 /// Traefik v3 dynamic configuration, only the parts preview routing uses (file and HTTP providers): the value
 /// ``TraefikConfigBuilder`` renders, and what tests decode its documents into.
 ///
@@ -88,5 +90,12 @@ public struct TraefikDynamicConfiguration: Codable, Sendable, Equatable {
             self.certFile = certFile
             self.keyFile = keyFile
         }
+    }
+}
+
+extension TraefikDynamicConfiguration {
+    /// Reads a document as Traefik's file provider would (YAML, of which JSON is a subset).
+    public init(yaml text: String) throws {
+        self = try YAMLDecoder().decode(TraefikDynamicConfiguration.self, from: text)
     }
 }

@@ -64,6 +64,14 @@ public struct SSHExec: ContainerShell {
         return true
     }
 
+    /// Runs a fixed command on the host itself, outside any container (each argument quoted), for checks such as
+    /// `vibn-gateway doctor`: its exit status and its standard output and error, each cut at 64 KiB.
+    /// - Throws: ``SSHExecError`` when the host cannot be reached (wrong address, key or host key).
+    public func hostCommand(_ arguments: [String], limit: Duration = .seconds(20)) async throws -> (status: Int32?, stdout: String, stderr: String) {
+        let outcome = try await self.run(ShellQuote.join(arguments), stdin: nil, maxBytes: 64 * 1024, limit: limit)
+        return (outcome.status, String(decoding: outcome.stdout.bytes, as: UTF8.self), String(decoding: outcome.stderr.bytes, as: UTF8.self))
+    }
+
     // MARK: - Internals
 
     /// The service's running `vibn-dev` container: cached, else looked up by its exact name with `docker ps`.

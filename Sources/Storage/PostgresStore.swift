@@ -48,6 +48,19 @@ public struct PostgresStore: Store, StateChanges, Service {
     static let migrationLockKey: Int64 = 0x7669_626e_6d69_6772
 
     @discardableResult
+    public func pendingMigrations() async throws -> [Int] {
+        var exists = false
+        for try await found in try await self.query(
+            "SELECT to_regclass('vibn_gateway_migrations') IS NOT NULL", logger: self.logger
+        ).decode(Bool.self) { exists = found }
+        guard exists else { return Migrations.all.map(\.version) }
+        var applied = Set<Int>()
+        for try await version in try await self.query("SELECT version FROM vibn_gateway_migrations", logger: self.logger).decode(Int.self) {
+            applied.insert(version)
+        }
+        return Migrations.pending(applied: applied).map(\.version)
+    }
+
     public func migrate() async throws -> [Int] {
         let done = try await self.client.withTransaction(logger: self.logger) { connection -> [Int] in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: self.logger)

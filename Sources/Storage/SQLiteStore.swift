@@ -56,6 +56,13 @@ public final class SQLiteStore: Store, StateChanges {
     // MARK: Migrations
 
     @discardableResult
+    public func pendingMigrations() async throws -> [Int] {
+        let ledger = try await self.run("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(Migrations.ledgerTable)])
+        guard !ledger.isEmpty else { return Migrations.all.map(\.version) }
+        let rows = try await self.run("SELECT version FROM \(Migrations.ledgerTable)", [])
+        return Migrations.pending(applied: Set(rows.compactMap { $0.column("version")?.integer })).map(\.version)
+    }
+
     public func migrate() async throws -> [Int] {
         let ledger = Migrations.ledgerTable
         // BEGIN IMMEDIATE takes the write lock, so a second process waits and then sees the versions applied.

@@ -24,6 +24,30 @@ struct Sweep: AsyncParsableCommand {
     }
 }
 
+/// `vibn-gateway doctor`: whether the gateway will work with these settings.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Checks every configured peer (store, Coolify, SSH and docker, Traefik's directory, the events receiver, the preview domain) with the settings serve would use; prints one line per check with the fix for each failure, and exits 1 if any failed."
+    )
+
+    @Flag(help: "Print the checks as JSON.")
+    var json = false
+
+    @OptionGroup var options: GatewayOptions
+
+    func run() async throws {
+        let logger = try self.options.logOptions.bootstrap(label: "vibn-gateway.doctor")
+        let checks = await Doctor.run(try self.options.configuration(logger: logger, serving: false), logger: logger)
+        if self.json {
+            try printJSON(checks)
+        } else {
+            print(Doctor.text(checks))
+        }
+        if checks.contains(where: { $0.outcome == .failed }) { throw ExitCode(1) }
+    }
+}
+
 /// `vibn-gateway status`: a project's container, as `GET …/container` answers it.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -76,6 +76,11 @@ public final class CoolifyStandIn: Sendable {
     }
 
     /// Revokes the token: every call then answers 400 `Invalid token.`, as Coolify does.
+    /// Makes `GET /servers/{uuid}` report the server unreachable (as Coolify does when its SSH check fails).
+    public func setServerReachable(_ reachable: Bool) async {
+        await self.state.setServerReachable(reachable)
+    }
+
     public func revokeToken() async {
         await self.state.revokeToken()
     }

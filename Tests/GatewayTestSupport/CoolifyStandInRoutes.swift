@@ -58,6 +58,17 @@ struct CoolifyStandInRoutes: Sendable {
                 }
             }
         }
+        api.get("servers/:uuid") { request, context in
+            let uuid = context.parameters.get("uuid") ?? ""
+            return try await self.handle(request, path: "/servers/\(uuid)") { _ in
+                guard uuid == self.state.serverUUID else { return Self.notFound("Server") }
+                let reachable = await self.state.serverReachable
+                return Self.json(.ok, [
+                    "uuid": uuid, "name": "localhost", "ip": "host.docker.internal", "user": "root", "port": 22,
+                    "settings": ["is_reachable": reachable, "is_usable": reachable],
+                ] as [String: Any])
+            }
+        }
         api.get("projects") { request, _ in
             try await self.handle(request, path: "/projects") { _ in
                 let projects = await self.state.projects.map { ["uuid": $0.key, "name": $0.value] }

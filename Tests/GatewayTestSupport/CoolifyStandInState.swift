@@ -54,6 +54,8 @@ public actor CoolifyStandInState {
     var imageLabelled = false
     /// Whether the token was revoked (Coolify then answers 400 `Invalid token.`).
     var tokenRevoked = false
+    /// What `GET /servers/{uuid}` says of the server (`settings.is_reachable`, `is_usable`).
+    var serverReachable = true
 
     init(serverUUID: String, onServiceChange: CoolifyStandIn.ServiceChangeHandler? = nil) {
         self.serverUUID = serverUUID
@@ -91,6 +93,10 @@ public actor CoolifyStandInState {
 
     func revokeToken() {
         self.tokenRevoked = true
+    }
+
+    func setServerReachable(_ reachable: Bool) {
+        self.serverReachable = reachable
     }
 
     /// Coolify's `CleanupDocker` after a stop: `docker rmi` of every unused image without `coolify.managed=true`.

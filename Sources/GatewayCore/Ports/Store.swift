@@ -10,6 +10,9 @@ public protocol Store: Sendable {
     @discardableResult
     func migrate() async throws -> [Int]
 
+    /// The migration versions not applied yet (nothing is changed; `migrate()` applies them).
+    func pendingMigrations() async throws -> [Int]
+
     /// The container row of a project, if any.
     func container(_ project: ProjectID) async throws -> ContainerRecord?
 

@@ -1,0 +1,175 @@
+import Coolify
+import Events
+import Foundation
+import GatewayCore
+import Logging
+import PreviewConfig
+import SSHExec
+
+extension Doctor {
+    /// The store answers, and how many migrations are pending (serve applies them at start).
+    static func store(_ store: any GatewayStore) async -> DoctorCheck {
+        do {
+            try await store.ping()
+            let pending = try await store.pendingMigrations()
+            return .passed("store", pending.isEmpty
+                ? "reachable; the schema is current"
+                : "reachable; \(pending.count) migration(s) pending (\(pending.map(String.init).joined(separator: ", "))): serve applies them at start, or run vibn-gateway migrate")
+        } catch {
+            return .failed("store", "\(error)", fix: Self.storeFix)
+        }
+    }
+
+    /// Coolify's API answers with this token, knows the configured server and finds it reachable, and lists projects.
+    static func coolify(_ configuration: ServerConfiguration, logger: Logger) async -> [DoctorCheck] {
+        guard let coolify = configuration.coolify else {
+            return [.skipped("coolify", "COOLIFY_API_URL is not set: containers cannot be created, started or stopped")]
+        }
+        let client = CoolifyClient(configuration: coolify, logger: logger)
+        let server: CoolifyServer
+        do {
+            server = try await client.server(coolify.serverUUID)
+        } catch let error as GatewayError {
+            let fix = switch error.code {
+            case .coolifyUnauthorized, .coolifyInvalidRequest:
+                "create an API token in Coolify (Keys & Tokens) with the read, write and deploy abilities and set COOLIFY_API_TOKEN"
+            case .coolifyNotFound:
+                "set COOLIFY_SERVER_UUID to the uuid of a server this token's team owns (Coolify: Servers)"
+            default:
+                "check COOLIFY_API_URL (e.g. https://coolify.example.com) and that the gateway reaches it"
+            }
+            return [.failed("coolify.api", "\(coolify.apiURL.absoluteString): \(error.message)", fix: fix)]
+        } catch {
+            return [.failed("coolify.api", "\(coolify.apiURL.absoluteString): \(error)", fix: "check COOLIFY_API_URL and that the gateway reaches it")]
+        }
+        let name = "\(server.name ?? server.uuid) (\(server.ip ?? "no address"))"
+        var checks: [DoctorCheck] = [.passed("coolify.api", "\(coolify.apiURL.absoluteString) answers and the token reads server \(name)")]
+        if server.settings?.is_reachable == false || server.settings?.is_usable == false {
+            checks.append(.failed(
+                "coolify.server", "Coolify reports server \(name) unreachable or unusable: it cannot start containers there",
+                fix: "in Coolify, open the server and validate its connection (Coolify's SSH key, the Docker engine)"
+            ))
+        } else {
+            checks.append(.passed("coolify.server", "Coolify reports server \(name) reachable"))
+        }
+        do {
+            let projects = try await client.projects()
+            checks.append(.passed(
+                "coolify.projects",
+                "the token lists \(projects.count) project(s); creating, starting and stopping also need its write and deploy abilities, which only a real create proves"
+            ))
+        } catch {
+            checks.append(.failed("coolify.projects", "\(error)", fix: "give the token the read ability"))
+        }
+        return checks
+    }
+
+    /// The SSH host answers with the configured key and known host key, runs docker, and holds the dev image with
+    /// the label that keeps Coolify's cleanup from deleting it.
+    static func ssh(_ configuration: ServerConfiguration) async -> [DoctorCheck] {
+        guard let ssh = configuration.ssh else {
+            return [.skipped("ssh", "COOLIFY_SSH_HOST is not set: exec, files, dev servers and autosave are off")]
+        }
+        let target = "\(ssh.user)@\(ssh.host):\(ssh.port)"
+        let shell: SSHExec
+        do {
+            shell = try SSHExec(ssh)
+        } catch {
+            return [.failed("ssh", "\(error)", fix: "check COOLIFY_SSH_PRIVATE_KEY_B64 and COOLIFY_SSH_KNOWN_HOSTS")]
+        }
+        let checks = await Self.ssh(shell, target: target, image: configuration.core.lifecycle.image)
+        await shell.close()
+        return checks
+    }
+
+    private static func ssh(_ shell: SSHExec, target: String, image: String) async -> [DoctorCheck] {
+        do {
+            let docker = try await shell.hostCommand(["docker", "version", "--format", "{{.Server.Version}}"])
+            guard docker.status == 0 else {
+                return [.failed(
+                    "ssh", "\(target) answers, but `docker version` fails: \(Self.lastLine(docker.stderr))",
+                    fix: "let this user run docker on the host (root, or the docker group) and start the engine"
+                )]
+            }
+            var checks: [DoctorCheck] = [.passed("ssh", "\(target) answers with a known host key; docker \(Self.lastLine(docker.stdout)) runs")]
+            let labels = try await shell.hostCommand(["docker", "image", "inspect", "--format", "{{index .Config.Labels \"coolify.managed\"}}", image])
+            if labels.status != 0 {
+                checks.append(.failed(
+                    "ssh.image", "the dev image \(image) is not on the host: every create fails (pull_policy: never)",
+                    fix: "build it on the Coolify host: docker build --label coolify.managed=true -t \(image) ."
+                ))
+            } else if Self.lastLine(labels.stdout) == "true" {
+                checks.append(.passed("ssh.image", "\(image) is on the host, labelled coolify.managed=true"))
+            } else {
+                checks.append(.failed(
+                    "ssh.image", "\(image) is on the host without the label coolify.managed=true: Coolify's cleanup after a stop deletes it",
+                    fix: "rebuild it with --label coolify.managed=true"
+                ))
+            }
+            return checks
+        } catch {
+            return [.failed("ssh", "\(target): \(error)", fix: "check COOLIFY_SSH_HOST, COOLIFY_SSH_PORT, COOLIFY_SSH_USER, the key and COOLIFY_SSH_KNOWN_HOSTS (ssh-keyscan the host)")]
+        }
+    }
+
+    /// Traefik's watched directory exists and is writable, and the gateway's file in it (if written yet) parses.
+    static func traefik(_ configuration: ServerConfiguration) -> [DoctorCheck] {
+        let directory = configuration.traefikDirectory.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return [.failed("traefik.directory", "\(directory) does not exist", fix: "create it and point Traefik's file provider at it (TRAEFIK_DYNAMIC_DIR)")]
+        }
+        guard access(directory, W_OK) == 0 else {
+            return [.failed("traefik.directory", "\(directory) is not writable by this user", fix: "give the gateway's user write access to it")]
+        }
+        var checks: [DoctorCheck] = [.passed("traefik.directory", "\(directory) exists and is writable")]
+        let file = configuration.traefikDirectory.appendingPathComponent(TraefikConfigPublisher.fileName)
+        if let text = try? String(contentsOf: file, encoding: .utf8) {
+            do {
+                let document = try TraefikDynamicConfiguration(yaml: text)
+                checks.append(.passed("traefik.file", "\(TraefikConfigPublisher.fileName) parses: \(document.http?.routers.count ?? 0) router(s)"))
+            } catch {
+                checks.append(.failed(
+                    "traefik.file", "\(file.path) does not parse: \(error); Traefik ignores the whole directory while it does not",
+                    fix: "delete it: serve writes it again within a second"
+                ))
+            }
+        } else {
+            checks.append(.skipped("traefik.file", "\(TraefikConfigPublisher.fileName) is not written yet (serve writes it)"))
+        }
+        return checks
+    }
+
+    /// The chat backend accepts a signed `gateway.ping` event.
+    static func events(_ configuration: ServerConfiguration, store: any GatewayStore, logger: Logger) async -> DoctorCheck {
+        guard let settings = configuration.outbox else {
+            return .skipped("events", "GATEWAY_EVENTS_URL is not set: the chat backend hears nothing")
+        }
+        do {
+            try await OutboxDeliverer(store: store, settings: settings, logger: logger).ping()
+            return .passed("events", "\(settings.url.absoluteString) accepted a signed gateway.ping")
+        } catch {
+            return .failed(
+                "events", "\(settings.url.absoluteString): \(error)",
+                fix: "check GATEWAY_EVENTS_URL and that the receiver verifies Standard Webhooks signatures with GATEWAY_EVENTS_SECRET"
+            )
+        }
+    }
+
+    /// The longest preview host (slot 9, a slug cut to its longest) fits DNS: one label of at most 63 characters,
+    /// at most 253 in all.
+    static func previewHost(_ configuration: ServerConfiguration) -> DoctorCheck {
+        let routing = configuration.core.previewRouting
+        let slug = ProjectSlug(trusted: String(repeating: "a", count: 40))
+        let host = routing.host(slug: slug, token: PreviewToken(trusted: String(repeating: "f", count: 32)), port: try! PreviewPort(validating: 3009))
+        let label = host.prefix { $0 != "." }
+        guard label.count <= 63, host.count <= 253 else {
+            return .failed("preview.host", "\(host) does not fit DNS", fix: "use a shorter VIBN_PREVIEW_DOMAIN_BASE")
+        }
+        return .passed("preview.host", "hosts such as \(host) fit DNS (first label \(label.count) ≤ 63, host \(host.count) ≤ 253)")
+    }
+
+    static func lastLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+    }
+}
