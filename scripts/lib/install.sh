@@ -46,31 +46,26 @@ install_traefik() {
   export TRAEFIK_BIN
 }
 
-# schemathesis runs the OpenAPI contract against the real binary (Tests/EndToEndTests/ContractTests.swift).
-install_schemathesis() {
-  install_python_package schemathesis "$SCHEMATHESIS_VERSION"
-  VIBN_SCHEMATHESIS_BIN=$root/.venv/bin/schemathesis
-  if ! "$VIBN_SCHEMATHESIS_BIN" --version >/dev/null 2>&1; then
-    echo "scripts/test: schemathesis $SCHEMATHESIS_VERSION did not install a working schemathesis" >&2
+# Installs PyPI package $1 at version $2 and exports its executable (.venv/bin/$1) as $3.
+install_python_tool() {
+  install_python_package "$1" "$2"
+  local bin=$root/.venv/bin/$1
+  if ! "$bin" --version >/dev/null 2>&1; then
+    echo "scripts/test: $1 $2 did not install a working $1" >&2
     return 1
   fi
-  export VIBN_SCHEMATHESIS_BIN
+  export "$3=$bin"
 }
 
-# yamllint lints the preview file the gateway writes for Traefik (Tests/PreviewConfigTests/TraefikFileProviderTests.swift).
-install_yamllint() {
-  install_python_package yamllint "$YAMLLINT_VERSION"
-  VIBN_YAMLLINT_BIN=$root/.venv/bin/yamllint
-  if ! "$VIBN_YAMLLINT_BIN" --version >/dev/null 2>&1; then
-    echo "scripts/test: yamllint $YAMLLINT_VERSION did not install a working yamllint" >&2
-    return 1
-  fi
-  export VIBN_YAMLLINT_BIN
+# schemathesis runs the OpenAPI contract against the real binary (Tests/EndToEndTests/ContractTests.swift); yamllint
+# lints the preview file the gateway writes for Traefik (Tests/PreviewConfigTests/TraefikFileProviderTests.swift).
+install_python_tools() {
+  install_python_tool schemathesis "$SCHEMATHESIS_VERSION" VIBN_SCHEMATHESIS_BIN
+  install_python_tool yamllint "$YAMLLINT_VERSION" VIBN_YAMLLINT_BIN
 }
 
 install_dependencies() {
   install_debian_packages
   install_traefik
-  install_schemathesis
-  install_yamllint
+  install_python_tools
 }
