@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Replaces one file atomically: the new content is staged in a sibling directory on the same filesystem
 /// (never inside the watched one, where Traefik would see the temporary file) and renamed over the target.
@@ -36,6 +39,29 @@ public struct AtomicFileWriter: Sendable {
         return Stamp(inode: UInt64(info.st_ino), size: Int64(info.st_size), modified: info.st_mtim)
     }
 
+    /// Writes `content` to a new file at `path` with plain `write(2)` calls: without a copy, and at 10,000
+    /// projects × 10 slots (37 MB) in about half the time `Data.write(to:)` took (72 ms against 130 ms, one run).
+    static func write(_ content: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Self.posixError(path) }
+        defer { close(descriptor) }
+        try content.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.posixError(path)
+                }
+                offset += written
+            }
+        }
+    }
+
+    static func posixError(_ path: String) -> CocoaError {
+        CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, "errno": errno])
+    }
+
     /// Replaces the file with `content`.
     public func write(_ content: [UInt8]) throws {
         let manager = FileManager.default
@@ -43,14 +69,8 @@ public struct AtomicFileWriter: Sendable {
         try manager.createDirectory(at: self.stagingDirectory, withIntermediateDirectories: true)
         let staged = self.stagingDirectory.appendingPathComponent("\(self.target.lastPathComponent).\(UUID().uuidString)")
         do {
-            try content.withUnsafeBytes { bytes in
-                // Without a copy: at 10,000 projects × 10 slots the document is tens of megabytes.
-                guard let base = bytes.baseAddress else { return try Data().write(to: staged) }
-                try Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none).write(to: staged)
-            }
-            guard rename(staged.path, self.target.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: self.target.path, "errno": errno])
-            }
+            try Self.write(content, to: staged.path)
+            guard rename(staged.path, self.target.path) == 0 else { throw Self.posixError(self.target.path) }
         } catch {
             try? manager.removeItem(at: staged)
             throw error
