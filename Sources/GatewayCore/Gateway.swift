@@ -106,6 +106,15 @@ public struct Gateway: Sendable {
         }
     }
 
+    /// A project's container as `GET …/container` and `vibn-gateway status` answer it: the lifecycle's view (which
+    /// also reads Coolify and the host) when Coolify is configured, else what the store holds.
+    public func containerStatus(workspace: WorkspaceSlug, project: ProjectID) async throws -> ContainerStatus {
+        guard let lifecycle = self.lifecycle else {
+            return try await self.directory.status(workspace: workspace, project: project)
+        }
+        return try await lifecycle.status(workspace: workspace, project: project)
+    }
+
     /// The core's background services, in start order; the dev-server supervisor last, so it stops first and its
     /// probes end before the store they write to closes.
     public var services: [any Service] {

@@ -69,7 +69,7 @@ public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router
     let api = router.group("v1").add(middleware: BearerAuthMiddleware(token: http.apiToken))
     let selfAuthenticated = router.group("v1")
 
-    ContainerController(directory: gateway.directory, lifecycle: gateway.lifecycle).addRoutes(to: api)
+    ContainerController(gateway: gateway).addRoutes(to: api)
     ExecController(service: gateway.exec).addRoutes(to: api)
     AutosaveController(autosave: gateway.autosave).addRoutes(to: api)
     FilesController(service: gateway.exec).addRoutes(to: api)

@@ -7,8 +7,8 @@ import Hummingbird
 /// Without a lifecycle (Coolify not configured) the status is read from the store and every change
 /// answers 503 `coolify_not_configured`.
 struct ContainerController<Context: RequestContext> {
-    let directory: ProjectDirectory
-    let lifecycle: ContainerLifecycle?
+    let gateway: Gateway
+    var lifecycle: ContainerLifecycle? { self.gateway.lifecycle }
 
     static var path: RouterPath { "workspaces/:workspace/projects/:project/container" }
 
@@ -30,10 +30,7 @@ struct ContainerController<Context: RequestContext> {
 
     func status(context: Context) async throws -> ContainerStatus {
         let target = try ProjectPath(context: context)
-        guard let lifecycle = self.lifecycle else {
-            return try await self.directory.status(workspace: target.workspace, project: target.project)
-        }
-        return try await lifecycle.status(workspace: target.workspace, project: target.project)
+        return try await self.gateway.containerStatus(workspace: target.workspace, project: target.project)
     }
 
     /// The body of `PUT …/container`.

@@ -68,10 +68,7 @@ struct Status: AsyncParsableCommand {
         let logger = try self.options.logOptions.bootstrap(label: "vibn-gateway.status")
         let configuration = try self.options.configuration(logger: logger, serving: false)
         let status = try await GatewayServer.withGateway(configuration, logger: logger) { gateway in
-            if let lifecycle = gateway.lifecycle {
-                return try await lifecycle.status(workspace: workspace, project: project)
-            }
-            return try await gateway.directory.status(workspace: workspace, project: project)
+            try await gateway.containerStatus(workspace: workspace, project: project)
         }
         try printJSON(status)
     }
