@@ -41,10 +41,10 @@ public struct TraefikConfigBuilder: Sendable {
         var services: [String: TraefikDynamicConfiguration.Service] = [:]
         self.forEachRoute(of: set) { route in
             routers[route.name] = .init(
-                entryPoints: self.routing.entryPoints, rule: route.rule, service: route.name,
+                entryPoints: self.routing.entryPoints, rule: self.rule(of: route), service: route.name,
                 tls: self.routing.certResolver.map { .init(certResolver: $0) }, priority: route.priority
             )
-            services[route.name] = .init(loadBalancer: .init(passHostHeader: true, servers: [.init(url: route.url)]))
+            services[route.name] = .init(loadBalancer: .init(passHostHeader: true, servers: [.init(url: self.url(of: route))]))
         }
         return TraefikDynamicConfiguration(
             http: routers.isEmpty ? nil : .init(routers: routers, services: services),
@@ -99,12 +99,24 @@ public struct TraefikConfigBuilder: Sendable {
         String(decoding: try self.render(PreviewSet(previews), as: format), as: UTF8.self)
     }
 
-    /// One route: its router and service name, rule, upstream and priority.
+    /// One route: its router and service name, and the preview behind it (nil: the wake route). Its rule and
+    /// upstream are derived where they are written (``rule(of:)``, ``url(of:)``): each only once per render.
     struct Route {
         var name: String
-        var rule: String
-        var url: String
-        var priority: Int?
+        var preview: (service: ServiceUUID, port: PreviewPort)?
+
+        /// Priority 1 for the wake route: every preview host with a live route of its own (default priority, its
+        /// rule's length) wins.
+        var priority: Int? { self.preview == nil ? 1 : nil }
+    }
+
+    func rule(of route: Route) -> String {
+        route.preview == nil ? self.routing.wakeRule : "Host(`\(route.name).\(self.routing.domainBase)`)"
+    }
+
+    func url(of route: Route) -> String {
+        guard let preview = route.preview else { return self.routing.wakeURL ?? "" }
+        return self.routing.upstreamURL(service: preview.service, port: preview.port)
     }
 
     /// Calls `body` with every route in the order of their names' UTF-8 bytes: preview labels are `p{slot}-{tail}`
@@ -114,16 +126,11 @@ public struct TraefikConfigBuilder: Sendable {
         for slot in 0..<PreviewPort.count {
             for project in projects {
                 guard let port = project.ports.first(where: { $0.slot == slot }) else { continue }
-                let name = "p\(slot)-\(project.labelTail)"
-                body(Route(
-                    name: name, rule: "Host(`\(name).\(self.routing.domainBase)`)",
-                    url: self.routing.upstreamURL(service: project.service, port: port), priority: nil
-                ))
+                body(Route(name: "p\(slot)-\(project.labelTail)", preview: (project.service, port)))
             }
         }
-        if let wakeURL = self.routing.wakeURL {
-            // Priority 1: every preview host with a live route of its own (default priority, its rule's length) wins.
-            body(Route(name: Self.wakeRouteName, rule: self.routing.wakeRule, url: wakeURL, priority: 1))
+        if self.routing.wakeURL != nil {
+            body(Route(name: Self.wakeRouteName, preview: nil))
         }
     }
 
@@ -139,7 +146,7 @@ public struct TraefikConfigBuilder: Sendable {
                 for entryPoint in self.routing.entryPoints { sink.string(nil, entryPoint) }
                 sink.close()
                 if let priority = route.priority { sink.literal("priority", String(priority)) }
-                sink.string("rule", route.rule)
+                sink.string("rule", self.rule(of: route))
                 sink.string("service", route.name)
                 if let certResolver = self.routing.certResolver {
                     sink.openObject("tls")
@@ -156,7 +163,7 @@ public struct TraefikConfigBuilder: Sendable {
                 sink.literal("passHostHeader", "true")
                 sink.openList("servers")
                 sink.openObject(nil)
-                sink.string("url", route.url)
+                sink.string("url", self.url(of: route))
                 sink.close()
                 sink.close()
                 sink.close()
