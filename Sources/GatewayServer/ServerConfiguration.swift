@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     public var traefikDirectory: URL
     /// Traefik's Prometheus endpoint, read every minute so preview traffic counts as activity; nil: not read.
     public var traefikMetricsURL: URL?
+    /// Traefik's API (`TRAEFIK_API_URL`), which `vibn-gateway doctor` asks whether the gateway's routers are loaded.
+    public var traefikAPIURL: URL?
     /// Where outbound events go; nil: none are sent.
     public var outbox: OutboxSettings?
     /// The core's settings (`lifecycle.sshConfigured` follows ``ssh``).

@@ -81,6 +81,7 @@ struct GatewayOptions: ParsableArguments {
             )
         )
         configuration.traefikMetricsURL = try self.previewOptions.metricsURL()
+        configuration.traefikAPIURL = try self.previewOptions.apiURL()
         return configuration
     }
 

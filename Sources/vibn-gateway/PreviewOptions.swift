@@ -45,6 +45,9 @@ struct PreviewOptions: ParsableArguments {
     @Option(help: "Traefik's Prometheus endpoint (metrics.prometheus with addRoutersLabels, e.g. http://coolify-proxy:8080/metrics): read every minute, so requests to a project's previews count as activity and keep it from the idle sweep; unset: not read. (env: TRAEFIK_METRICS_URL)")
     var traefikMetricsURL: String?
 
+    @Option(help: "Traefik's API (api.insecure or a router to api@internal, e.g. http://coolify-proxy:8080): vibn-gateway doctor checks that Traefik has loaded every router of vibn-previews.yml; unset: not checked. (env: TRAEFIK_API_URL)")
+    var traefikApiURL: String?
+
     @Option(help: "Bearer token of GET /v1/traefik/dynamic (Traefik's HTTP provider), never the API token; unset: that route is off (404 traefik_provider_disabled). Prefer the environment for secrets. (env: TRAEFIK_PROVIDER_TOKEN)")
     var traefikProviderToken: String?
 
@@ -102,9 +105,19 @@ struct PreviewOptions: ParsableArguments {
     /// Traefik's Prometheus endpoint, if set.
     /// - Throws: `ValidationError` when it is not an http(s) URL.
     func metricsURL() throws -> URL? {
-        guard let raw = Setting.string(self.traefikMetricsURL, env: "TRAEFIK_METRICS_URL") else { return nil }
+        try Self.httpURL(self.traefikMetricsURL, env: "TRAEFIK_METRICS_URL")
+    }
+
+    /// Traefik's API, if set.
+    /// - Throws: `ValidationError` when it is not an http(s) URL.
+    func apiURL() throws -> URL? {
+        try Self.httpURL(self.traefikApiURL, env: "TRAEFIK_API_URL")
+    }
+
+    private static func httpURL(_ flag: String?, env: String) throws -> URL? {
+        guard let raw = Setting.string(flag, env: env) else { return nil }
         guard let url = URL(string: raw), ["http", "https"].contains(url.scheme), url.host != nil else {
-            throw ValidationError("TRAEFIK_METRICS_URL=\(raw) is not an http:// or https:// URL")
+            throw ValidationError("\(env)=\(raw) is not an http:// or https:// URL")
         }
         return url
     }

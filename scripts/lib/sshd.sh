@@ -21,6 +21,12 @@ start_sshd() {
   install -d -m 755 /run/sshd
   install -m 755 "$root/Tests/GatewayTestSupport/Stand-ins/docker" "$SSHD_DIR/bin/docker"
   ssh-keygen -q -t ed25519 -N '' -C vibn-test-host -f "$SSHD_DIR/host_key"
+  # `sshd -T` as the test user (vibn-gateway doctor reads MaxSessions with it, as root would on a real host) must
+  # load this server's config and host key: the key is the user's own (root's sshd still reads it) and `sshd` on the
+  # user's PATH is the real one given this config.
+  chown "$user" "$SSHD_DIR/host_key"
+  printf '#!/bin/sh\nexec /usr/sbin/sshd -f %s "$@"\n' "$SSHD_DIR/sshd_config" >"$SSHD_DIR/bin/sshd"
+  chmod 755 "$SSHD_DIR/bin/sshd"
   ssh-keygen -q -t ed25519 -N '' -C vibn-test-client -f "$SSHD_DIR/client_key"
   cp "$SSHD_DIR/client_key.pub" "$SSHD_DIR/authorized_keys"
   chmod 644 "$SSHD_DIR/authorized_keys"

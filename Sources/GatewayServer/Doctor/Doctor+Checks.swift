@@ -77,7 +77,10 @@ extension Doctor {
         } catch {
             return [.failed("ssh", "\(error)", fix: "check COOLIFY_SSH_PRIVATE_KEY_B64 and COOLIFY_SSH_KNOWN_HOSTS")]
         }
-        let checks = await Self.ssh(shell, target: target, image: configuration.core.lifecycle.image)
+        var checks = await Self.ssh(shell, target: target, image: configuration.core.lifecycle.image)
+        if checks.first?.outcome == .passed {
+            checks.append(await Self.sshSessions(shell, user: ssh.user, gatewaySessions: ssh.maxSessions))
+        }
         await shell.close()
         return checks
     }
@@ -112,32 +115,29 @@ extension Doctor {
         }
     }
 
-    /// Traefik's watched directory exists and is writable, and the gateway's file in it (if written yet) parses.
-    static func traefik(_ configuration: ServerConfiguration) -> [DoctorCheck] {
-        let directory = configuration.traefikDirectory.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return [.failed("traefik.directory", "\(directory) does not exist", fix: "create it and point Traefik's file provider at it (TRAEFIK_DYNAMIC_DIR)")]
+    /// sshd's `MaxSessions` (from `sshd -T`, which needs root) is at least the sessions the gateway opens at once on
+    /// its one multiplexed connection; beyond it, commands fail with "open failed".
+    static func sshSessions(_ shell: SSHExec, user: String, gatewaySessions: Int) async -> DoctorCheck {
+        let read: (status: Int32?, stdout: String, stderr: String)
+        do {
+            read = try await shell.hostCommand(["sh", "-c", #"PATH="$PATH:/usr/sbin:/sbin" sshd -T"#])
+        } catch {
+            return .failed("ssh.sessions", "\(error)", fix: "check the SSH settings above")
         }
-        guard access(directory, W_OK) == 0 else {
-            return [.failed("traefik.directory", "\(directory) is not writable by this user", fix: "give the gateway's user write access to it")]
+        let setting = read.stdout.split(whereSeparator: \.isNewline).first { $0.hasPrefix("maxsessions ") }
+        guard read.status == 0, let sshd = setting.flatMap({ Int($0.dropFirst("maxsessions ".count)) }) else {
+            return .skipped(
+                "ssh.sessions",
+                "cannot read sshd's settings as \(user) (`sshd -T`: \(Self.lastLine(read.stderr))); make sure MaxSessions in sshd_config is at least VIBN_SSH_MAX_SESSIONS (\(gatewaySessions))"
+            )
         }
-        var checks: [DoctorCheck] = [.passed("traefik.directory", "\(directory) exists and is writable")]
-        let file = configuration.traefikDirectory.appendingPathComponent(TraefikConfigPublisher.fileName)
-        if let text = try? String(contentsOf: file, encoding: .utf8) {
-            do {
-                let document = try TraefikDynamicConfiguration(yaml: text)
-                checks.append(.passed("traefik.file", "\(TraefikConfigPublisher.fileName) parses: \(document.http?.routers.count ?? 0) router(s)"))
-            } catch {
-                checks.append(.failed(
-                    "traefik.file", "\(file.path) does not parse: \(error); Traefik ignores the whole directory while it does not",
-                    fix: "delete it: serve writes it again within a second"
-                ))
-            }
-        } else {
-            checks.append(.skipped("traefik.file", "\(TraefikConfigPublisher.fileName) is not written yet (serve writes it)"))
+        guard gatewaySessions <= sshd else {
+            return .failed(
+                "ssh.sessions", "sshd allows \(sshd) sessions per connection but VIBN_SSH_MAX_SESSIONS is \(gatewaySessions): commands beyond \(sshd) at once fail",
+                fix: "set VIBN_SSH_MAX_SESSIONS to at most \(sshd) (a little below leaves room), or raise MaxSessions in the host's sshd_config"
+            )
         }
-        return checks
+        return .passed("ssh.sessions", "sshd allows \(sshd) sessions per connection; the gateway opens at most \(gatewaySessions)")
     }
 
     /// The chat backend accepts a signed `gateway.ping` event.

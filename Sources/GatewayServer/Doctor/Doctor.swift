@@ -32,7 +32,8 @@ public struct DoctorCheck: Sendable, Encodable, Equatable {
 /// `vibn-gateway doctor`: checks every configured peer for real, read-only (nothing is created, started or stored;
 /// the events receiver gets one signed `gateway.ping`).
 public enum Doctor {
-    /// Runs every check against `configuration`, in order: store, Coolify, SSH, Traefik, events, preview domain.
+    /// Runs every check against `configuration`, in order: store, Coolify, SSH, Traefik (and the default certificate),
+    /// events, preview domain.
     public static func run(_ configuration: ServerConfiguration, logger: Logger) async -> [DoctorCheck] {
         var checks: [DoctorCheck] = []
         do {
@@ -40,7 +41,7 @@ public enum Doctor {
                 checks.append(await Self.store(store))
                 checks += await Self.coolify(configuration, logger: logger)
                 checks += await Self.ssh(configuration)
-                checks += Self.traefik(configuration)
+                checks += await Self.traefik(configuration)
                 checks.append(await Self.events(configuration, store: store, logger: logger))
             }
         } catch {
