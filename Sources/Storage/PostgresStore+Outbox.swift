@@ -16,13 +16,17 @@ extension PostgresStore: OutboxStore {
     }
 
     public func pendingEvents(createdAfter cutoff: Date, limit: Int) async throws -> [OutboundEvent] {
-        let rows = try await self.query(
+        try await self.outboundEvents(
             """
             SELECT \(unescaped: OutboundEvent.storedColumns) FROM vibn_outbound_events
             WHERE delivered_at IS NULL AND created_at > \(cutoff) ORDER BY created_at, id LIMIT \(limit)
-            """,
-            logger: self.logger
+            """
         )
+    }
+
+    /// The events a query selecting ``OutboundEvent/storedColumns`` returns.
+    func outboundEvents(_ query: PostgresQuery) async throws -> [OutboundEvent] {
+        let rows = try await self.query(query, logger: self.logger)
         var events: [OutboundEvent] = []
         for try await (id, type, body, createdAt, attempts, nextAttemptAt, deliveredAt, lastError) in rows.decode(
             (String, String, String, Date, Int, Date, Date?, String?).self

@@ -1,0 +1,63 @@
+import Foundation
+import GatewayCore
+import SQLiteNIO
+
+/// The status page's reads on SQLite.
+extension SQLiteStore: StatusStore {
+    public func recentDevServers(limit: Int) async throws -> [DevServerRecord] {
+        let rows = try await self.run(
+            """
+            SELECT \(DevServerRecord.storedColumns) FROM fs_dev_servers
+            ORDER BY state IN ('starting', 'running') DESC, started_at DESC, id LIMIT ?
+            """,
+            [.integer(limit)]
+        )
+        return try rows.map(Self.devServerRecord)
+    }
+
+    public func recentEventFailures(limit: Int) async throws -> [OutboundEvent] {
+        let rows = try await self.run(
+            """
+            SELECT \(OutboundEvent.storedColumns) FROM vibn_outbound_events
+            WHERE delivered_at IS NULL AND last_error IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT ?
+            """,
+            [.integer(limit)]
+        )
+        return try rows.map(Self.outboundEvent)
+    }
+
+    public func recentWebhookDeliveries(limit: Int) async throws -> [AppliedWebhookDelivery] {
+        let rows = try await self.run(
+            """
+            SELECT digest, event, received_at, applied_at FROM vibn_webhook_deliveries WHERE received_at IS NOT NULL
+            ORDER BY received_at DESC, rowid DESC LIMIT ?
+            """,
+            [.integer(limit)]
+        )
+        return rows.map { row in
+            AppliedWebhookDelivery(
+                delivery: WebhookDeliveryRow.delivery(
+                    digest: row.column("digest")?.string ?? "", event: row.column("event")?.string,
+                    receivedAt: row.column("received_at")?.double.map(Date.init(timeIntervalSince1970:))
+                ),
+                appliedAt: row.column("applied_at")?.double.map(Date.init(timeIntervalSince1970:))
+            )
+        }
+    }
+
+    public func turnsStartedPerMinute(since cutoff: Date) async throws -> [Date: Int] {
+        let rows = try await self.run(
+            """
+            SELECT CAST(received_at / 60 AS INTEGER) * 60 AS minute, count(*) AS count FROM vibn_chat_turns
+            WHERE phase = ? AND received_at >= ? GROUP BY 1
+            """,
+            [.text(ChatTurnPhase.started.rawValue), .float(cutoff.timeIntervalSince1970)]
+        )
+        var counts: [Date: Int] = [:]
+        for row in rows {
+            guard let minute = row.column("minute")?.integer, let count = row.column("count")?.integer else { continue }
+            counts[Date(timeIntervalSince1970: Double(minute))] = count
+        }
+        return counts
+    }
+}
