@@ -20,6 +20,8 @@ public struct HTTPSettings: Sendable {
     public var chatTurnSigner: StandardWebhookSigner?
     /// How long `/metrics` reuses its store-derived gauges (the route needs no token, so it must not load the store).
     public var metricsStoreTTL: Duration
+    /// `VIBN_STATUS_PASSWORD`: opens `GET /status` (HTTP Basic) besides the API token, which it never replaces.
+    public var statusPassword: String?
 
     public init(
         apiToken: String?,
@@ -27,7 +29,8 @@ public struct HTTPSettings: Sendable {
         traefikProviderToken: String? = nil,
         coolifyWebhookSecret: String? = nil,
         chatTurnSigner: StandardWebhookSigner? = nil,
-        metricsStoreTTL: Duration = .seconds(5)
+        metricsStoreTTL: Duration = .seconds(5),
+        statusPassword: String? = nil
     ) {
         self.apiToken = apiToken
         self.readinessTimeout = readinessTimeout
@@ -35,11 +38,17 @@ public struct HTTPSettings: Sendable {
         self.coolifyWebhookSecret = coolifyWebhookSecret
         self.chatTurnSigner = chatTurnSigner
         self.metricsStoreTTL = metricsStoreTTL
+        self.statusPassword = statusPassword
     }
 }
 
-/// Builds the router with every route of openapi.yaml, and the middleware around them.
-public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router<GatewayRequestContext> {
+/// Builds the router with every route of openapi.yaml and the status page, and the middleware around them.
+/// - Parameters:
+///   - history: The status page's sampled containers by state (nil: the chart shows the present only).
+///   - doctor: The doctor's results for the status page (nil: the page has no doctor section).
+public func buildRouter(
+    _ gateway: Gateway, http: HTTPSettings, history: ContainerHistory? = nil, doctor: DoctorResults? = nil
+) throws -> Router<GatewayRequestContext> {
     // HEAD is answered like GET wherever there is a GET (without the body); elsewhere it is 405 (methodNotAllowed).
     let router = Router(context: GatewayRequestContext.self, options: .autoGenerateHeadEndpoints)
     // One registry per router, so applications in one process (the tests) never share counters.
@@ -61,6 +70,10 @@ public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router
     MetricsController<GatewayRequestContext>(
         registry: metrics, cache: StoreGaugeCache(store: store, ttl: http.metricsStoreTTL, timeout: http.readinessTimeout),
         appliedTurns: { gateway.chatTurns.finishedCounts }, diskReports: { gateway.webhooks?.diskReports.latest ?? [] }
+    ).addRoutes(to: router)
+    StatusController<GatewayRequestContext>(
+        store: store, history: history, doctor: doctor, routing: gateway.settings.previewRouting, clock: gateway.ports.clock,
+        passwords: [http.apiToken, http.statusPassword].compactMap { $0 }, timeout: http.readinessTimeout
     ).addRoutes(to: router)
 
     // Authentication belongs to the routes, never to a comparison of path strings: every route of `api` runs the
@@ -97,6 +110,7 @@ public func buildRouter(_ gateway: Gateway, http: HTTPSettings) throws -> Router
 ///   - configuration: Address and server options.
 ///   - connectionLimits: How long idle connections and slow requests are kept.
 ///   - services: The adapters' services (the PostgreSQL client first, so it stops last).
+///   - doctor: The doctor's results for the status page.
 ///   - logger: The application logger.
 public func buildApplication(
     _ gateway: Gateway,
@@ -104,13 +118,17 @@ public func buildApplication(
     configuration: ApplicationConfiguration,
     connectionLimits: ConnectionLimits = .defaults,
     services: [any Service] = [],
+    doctor: DoctorResults? = nil,
     logger: Logger
 ) throws -> some ApplicationProtocol {
+    let history = ContainerHistory(store: gateway.ports.store, clock: gateway.ports.clock, logger: logger)
     var app = Application(
-        router: try buildRouter(gateway, http: http), server: connectionLimits.server, configuration: configuration, logger: logger
+        router: try buildRouter(gateway, http: http, history: history, doctor: doctor),
+        server: connectionLimits.server, configuration: configuration, logger: logger
     )
     app.addServices(services)
     app.addServices(gateway.services)
+    app.addServices(history)
     let store = gateway.ports.store
     app.beforeServerStarts { try await store.migrate() }
     return app

@@ -42,10 +42,14 @@ public enum GatewayServer {
             if let metricsURL = configuration.traefikMetricsURL {
                 adapterServices.append(TraefikTrafficWatcher(metricsURL: metricsURL, store: store, logger: logger))
             }
+            // The status page runs the doctor on this store, with a quiet logger (its findings are on the page).
+            let doctor = DoctorResults { [quiet = Logger(label: "vibn-gateway.doctor", factory: { _ in SwiftLogNoOpLogHandler() })] in
+                await Doctor.run(configuration, store: store, logger: quiet)
+            }
             let app = try buildApplication(
                 gateway, http: configuration.http,
                 configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vibn-gateway"),
-                connectionLimits: configuration.connectionLimits, services: adapterServices, logger: logger
+                connectionLimits: configuration.connectionLimits, services: adapterServices, doctor: doctor, logger: logger
             )
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         }

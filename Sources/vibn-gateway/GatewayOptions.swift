@@ -18,6 +18,9 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Bearer token required on /v1. Unset: /v1 is open and only loopback is allowed. Prefer the environment for secrets. (env: GATEWAY_API_TOKEN)")
     var apiToken: String?
 
+    @Option(help: "Password of GET /status (HTTP Basic, any user name), besides the API token; for people who may see the page but must not hold the token; at least 12 characters. Prefer the environment for secrets. (env: VIBN_STATUS_PASSWORD)")
+    var statusPassword: String?
+
     @OptionGroup var connectionOptions: ConnectionOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var sshOptions: SSHOptions
@@ -46,6 +49,11 @@ struct GatewayOptions: ParsableArguments {
             logger.warning("GATEWAY_API_TOKEN is not set: /v1 is open to anyone who can reach \(host):\(port)")
         }
 
+        let statusPassword = Setting.string(self.statusPassword, env: "VIBN_STATUS_PASSWORD")
+        if let statusPassword, statusPassword.count < 12 {
+            throw ValidationError("VIBN_STATUS_PASSWORD must have at least 12 characters")
+        }
+
         // Every setting is validated here, so a bad one stops the start with a message naming it before anything opens.
         let eventsSecretAlone = self.eventsOptions.secret != nil
         let chatTurnSigner = try self.eventsOptions.chatTurnSigner()
@@ -62,7 +70,8 @@ struct GatewayOptions: ParsableArguments {
             host: host, port: port,
             http: HTTPSettings(
                 apiToken: token, readinessTimeout: storeTimeout, traefikProviderToken: self.previewOptions.providerToken,
-                coolifyWebhookSecret: self.coolifyOptions.webhookSecret, chatTurnSigner: chatTurnSigner
+                coolifyWebhookSecret: self.coolifyOptions.webhookSecret, chatTurnSigner: chatTurnSigner,
+                statusPassword: statusPassword
             ),
             connectionLimits: try self.connectionOptions.limits(),
             store: try self.storeOptions.location(),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Events
 import Foundation
 import GatewayCore
+import GatewayHTTP
 import GatewayServer
 import Logging
 

@@ -151,6 +151,7 @@ extension WholeLoopTests {
             "GATEWAY_EVENTS_SECRET": secret,
             "GATEWAY_CHAT_TURN_SECRET": chatTurnSecret,
             "GATEWAY_EVENTS_URL": receiver.url.absoluteString,
+            "VIBN_STATUS_PASSWORD": "status-" + UUID().uuidString,
         ]
     }
 

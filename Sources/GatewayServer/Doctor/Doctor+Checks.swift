@@ -2,6 +2,7 @@ import Coolify
 import Events
 import Foundation
 import GatewayCore
+import GatewayHTTP
 import Logging
 import PreviewConfig
 import SSHExec

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import GatewayCore
+import GatewayHTTP
 import PreviewConfig
 import URLSessionSupport
 import SwiftASN1

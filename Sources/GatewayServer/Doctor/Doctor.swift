@@ -1,52 +1,31 @@
 import Foundation
+import GatewayCore
+import GatewayHTTP
 import Logging
 import Storage
-
-/// One line of `vibn-gateway doctor`: a check of one peer or setting, and how to fix it when it failed.
-public struct DoctorCheck: Sendable, Encodable, Equatable {
-    public enum Outcome: String, Sendable, Encodable {
-        case passed, failed, skipped
-    }
-
-    /// What was checked, e.g. `store`, `coolify.server`, `ssh.image`.
-    public var name: String
-    public var outcome: Outcome
-    /// What was found.
-    public var detail: String
-    /// What to do about a failure.
-    public var fix: String?
-
-    public static func passed(_ name: String, _ detail: String) -> DoctorCheck {
-        DoctorCheck(name: name, outcome: .passed, detail: detail, fix: nil)
-    }
-
-    public static func failed(_ name: String, _ detail: String, fix: String) -> DoctorCheck {
-        DoctorCheck(name: name, outcome: .failed, detail: detail, fix: fix)
-    }
-
-    public static func skipped(_ name: String, _ detail: String) -> DoctorCheck {
-        DoctorCheck(name: name, outcome: .skipped, detail: detail, fix: nil)
-    }
-}
 
 /// `vibn-gateway doctor`: checks every configured peer for real, read-only (nothing is created, started or stored;
 /// the events receiver gets one signed `gateway.ping`).
 public enum Doctor {
     /// Runs every check against `configuration`, in order: store, Coolify, SSH, Traefik (and the default certificate),
-    /// events, preview domain.
+    /// events, preview domain; opens the store for the checks and closes it after.
     public static func run(_ configuration: ServerConfiguration, logger: Logger) async -> [DoctorCheck] {
-        var checks: [DoctorCheck] = []
         do {
-            try await configuration.store.withStore(logger: logger) { store in
-                checks.append(await Self.store(store))
-                checks += await Self.coolify(configuration, logger: logger)
-                checks += await Self.ssh(configuration)
-                checks += await Self.traefik(configuration)
-                checks.append(await Self.events(configuration, store: store, logger: logger))
+            return try await configuration.store.withStore(logger: logger) { store in
+                await Self.run(configuration, store: store, logger: logger)
             }
         } catch {
-            checks = [.failed("store", "cannot open the store: \(error)", fix: Self.storeFix)]
+            return [.failed("store", "cannot open the store: \(error)", fix: Self.storeFix), Self.previewHost(configuration)]
         }
+    }
+
+    /// Runs every check on a store that is already open (the status page of a serving replica).
+    public static func run(_ configuration: ServerConfiguration, store: any GatewayStore, logger: Logger) async -> [DoctorCheck] {
+        var checks: [DoctorCheck] = [await Self.store(store)]
+        checks += await Self.coolify(configuration, logger: logger)
+        checks += await Self.ssh(configuration)
+        checks += await Self.traefik(configuration)
+        checks.append(await Self.events(configuration, store: store, logger: logger))
         checks.append(Self.previewHost(configuration))
         return checks
     }
