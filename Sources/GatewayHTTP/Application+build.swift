@@ -73,7 +73,7 @@ public func buildRouter(
     ).addRoutes(to: router)
     StatusController<GatewayRequestContext>(
         store: store, history: history, doctor: doctor, routing: gateway.settings.previewRouting, clock: gateway.ports.clock,
-        passwords: [http.apiToken, http.statusPassword].compactMap { $0 }, timeout: http.readinessTimeout
+        passwords: [http.apiToken, http.statusPassword].compactMap { $0 }
     ).addRoutes(to: router)
 
     // Authentication belongs to the routes, never to a comparison of path strings: every route of `api` runs the

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Traefik v3 dynamic configuration, only the parts preview routing uses (file and HTTP providers): the value
@@ -97,5 +98,22 @@ extension TraefikDynamicConfiguration {
     /// Reads a document as Traefik's file provider would (YAML, of which JSON is a subset).
     public init(yaml text: String) throws {
         self = try YAMLDecoder().decode(TraefikDynamicConfiguration.self, from: text)
+    }
+
+    /// The router names of a file in the layout ``TraefikConfigBuilder`` writes (the keys four spaces deep under
+    /// `http.routers`), without parsing the rest: for files too large to decode cheaply.
+    public static func routerNames(inWrittenYAML text: String) -> [String] {
+        var names: [String] = []
+        var inRouters = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if line.hasPrefix("  ") && !line.hasPrefix("   ") {
+                inRouters = line == "  routers:"
+            } else if inRouters, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                names.append(String(line.dropFirst(4).dropLast()).trimmingCharacters(in: CharacterSet(charactersIn: "'")))
+            } else if !line.hasPrefix(" ") {
+                inRouters = false
+            }
+        }
+        return names
     }
 }

@@ -37,7 +37,7 @@ struct TraefikDocumentTests {
         return builders
     }
 
-    @Test("both formats decode (JSONDecoder, Yams) to the configuration, for every shape, above the decode-back limit too")
+    @Test("both formats decode (JSONDecoder, Yams) to the configuration, for every shape, above the decode-back limit too; the router names read without decoding are the same")
     func decodesBack() throws {
         let builders = try Self.builders()
         let cases = try builders.flatMap { builder in [[], try Self.previews(projects: 3)].map { (builder, $0) } }
@@ -50,6 +50,8 @@ struct TraefikDocumentTests {
             #expect(try JSONDecoder().decode(TraefikDynamicConfiguration.self, from: Data(json)) == expected)
             #expect(try YAMLDecoder().decode(TraefikDynamicConfiguration.self, from: String(decoding: yaml, as: UTF8.self)) == expected)
             #expect(try builder.render(PreviewSet(previews.reversed()), as: .yaml) == yaml, "deterministic whatever the row order")
+            let names = TraefikDynamicConfiguration.routerNames(inWrittenYAML: String(decoding: yaml, as: UTF8.self))
+            #expect(names.sorted() == (expected.http?.routers.keys.sorted() ?? []), "the doctor's reading of a large file")
         }
         let large = try builders[0].render(PreviewSet(try Self.previews(projects: 30)), as: .yaml)
         #expect(large.count > TraefikConfigBuilder.decodeBackLimit)

@@ -13,7 +13,9 @@ struct StatusController<Context: RequestContext> {
     let clock: any WallClock
     /// The passwords that open the page; empty: none needed.
     let passwords: [String]
-    let timeout: Duration
+
+    /// How long the page's reads may take together (each store call also has the store's own timeout).
+    static var timeout: Duration { .seconds(15) }
 
     /// How far back the turns chart reaches.
     static var turnWindow: Duration { .seconds(3 * 3600) }
@@ -31,7 +33,12 @@ struct StatusController<Context: RequestContext> {
                 body: .init(byteBuffer: .init(string: "Sign in with the API token or VIBN_STATUS_PASSWORD as the password.\n"))
             )
         }
-        let report = try await StatusReport.read(from: self.store, now: self.clock.now, turnWindow: Self.turnWindow, timeout: self.timeout)
+        let report: StatusReport
+        do {
+            report = try await StatusReport.read(from: self.store, now: self.clock.now, turnWindow: Self.turnWindow, timeout: Self.timeout)
+        } catch {
+            throw (error as? GatewayError) ?? GatewayError.storeUnavailable("\(error)")
+        }
         let page = StatusPage(
             report: report, history: await self.history?.recorded() ?? [],
             doctor: await self.doctor?.current(), turnWindow: Self.turnWindow, routing: self.routing

@@ -13,9 +13,9 @@ extension Doctor {
     /// Traefik's watched directory exists and is writable, the gateway's file in it (if written yet) parses, Traefik
     /// has loaded its routers (with `TRAEFIK_API_URL`), and the default certificate (if set) fits the preview domain.
     static func traefik(_ configuration: ServerConfiguration) async -> [DoctorCheck] {
-        var (checks, document) = Self.traefikFile(configuration)
+        var (checks, routers) = Self.traefikFile(configuration)
         if let api = configuration.traefikAPIURL {
-            checks.append(await Self.traefikRouters(api: api, document: document))
+            checks.append(await Self.traefikRouters(api: api, expected: routers))
         }
         if let certificate = configuration.traefik.defaultCertificate {
             checks.append(Self.certificate(certificate.certFile, domain: configuration.core.previewRouting.domainBase))
@@ -23,8 +23,13 @@ extension Doctor {
         return checks
     }
 
-    /// The directory's checks, and the gateway's file when it parses.
-    private static func traefikFile(_ configuration: ServerConfiguration) -> ([DoctorCheck], TraefikDynamicConfiguration?) {
+    /// Files up to this size are parsed in full; a larger one (thousands of previews) is read for its router names
+    /// only, in the layout the gateway writes, so a serving replica's doctor never spends seconds and hundreds of
+    /// megabytes on it.
+    static let parseLimit = 4 << 20
+
+    /// The directory's checks, and the router names of the gateway's file when it parses.
+    private static func traefikFile(_ configuration: ServerConfiguration) -> ([DoctorCheck], [String]?) {
         let directory = configuration.traefikDirectory.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -39,10 +44,15 @@ extension Doctor {
             checks.append(.skipped("traefik.file", "\(TraefikConfigPublisher.fileName) is not written yet (serve writes it)"))
             return (checks, nil)
         }
+        if text.utf8.count > Self.parseLimit {
+            let names = TraefikDynamicConfiguration.routerNames(inWrittenYAML: text)
+            checks.append(.passed("traefik.file", "\(TraefikConfigPublisher.fileName): \(names.count) router(s) (\(text.utf8.count >> 20) MiB, read for its router names only)"))
+            return (checks, names)
+        }
         do {
             let document = try TraefikDynamicConfiguration(yaml: text)
             checks.append(.passed("traefik.file", "\(TraefikConfigPublisher.fileName) parses: \(document.http?.routers.count ?? 0) router(s)"))
-            return (checks, document)
+            return (checks, document.http.map { Array($0.routers.keys) } ?? [])
         } catch {
             checks.append(.failed(
                 "traefik.file", "\(file.path) does not parse: \(error); Traefik ignores the whole directory while it does not",
@@ -53,7 +63,7 @@ extension Doctor {
     }
 
     /// Traefik's API lists every router of the gateway's file, enabled. Without a file to compare, that the API answers.
-    static func traefikRouters(api: URL, document: TraefikDynamicConfiguration?) async -> DoctorCheck {
+    static func traefikRouters(api: URL, expected routers: [String]?) async -> DoctorCheck {
         let loaded: [String: TraefikRouterState]
         do {
             loaded = try await Self.loadedRouters(api: api)
@@ -61,10 +71,10 @@ extension Doctor {
             return .failed("traefik.routers", "\(api.absoluteString): \(error)",
                            fix: "set TRAEFIK_API_URL to Traefik's API (api.insecure: true, or a router to api@internal) as the gateway reaches it")
         }
-        guard let document else {
-            return .passed("traefik.routers", "Traefik's API answers (\(loaded.count) router(s)); no \(TraefikConfigPublisher.fileName) to compare yet")
+        guard let routers else {
+            return .passed("traefik.routers", "Traefik's API answers (\(loaded.count) router(s)); no readable \(TraefikConfigPublisher.fileName) to compare")
         }
-        let expected = (document.http?.routers.keys).map { Array($0).sorted() } ?? []
+        let expected = routers.sorted()
         let missing = expected.filter { loaded[$0] == nil }
         let broken = expected.compactMap { name in loaded[name].flatMap { $0.status == "enabled" ? nil : "\(name): \($0.error?.first ?? $0.status)" } }
         if !missing.isEmpty {
