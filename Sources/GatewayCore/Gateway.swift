@@ -58,7 +58,8 @@ public struct Gateway: Sendable {
         let lifecycle = ports.orchestrator.map { orchestrator in
             ContainerLifecycle(
                 store: store, changes: changes, orchestrator: orchestrator, renderer: ports.renderer, shell: shell,
-                settings: settings.lifecycle, clock: clock, saveWork: saving.saveBeforeSuspend(logger: logger), logger: logger
+                settings: settings.lifecycle, clock: clock, servers: ports.servers, saveWork: saving.saveBeforeSuspend(logger: logger),
+                logger: logger
             )
         }
         // Work on a suspended container (exec, files, a dev-server start, an asked-for autosave) resumes it first.

@@ -16,6 +16,8 @@ public struct GatewayPorts: Sendable {
     public var events: (any EventSink)?
     /// The time every record carries.
     public var clock: any WallClock
+    /// The servers new containers are placed on (one `default` without a capacity unless `VIBN_SERVERS_FILE` lists more).
+    public var servers: ServerFleet
 
     public init(
         store: any GatewayStore,
@@ -24,7 +26,8 @@ public struct GatewayPorts: Sendable {
         renderer: any ComposeRenderer,
         previewRoutes: (any PreviewRoutesSource)? = nil,
         events: (any EventSink)? = nil,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(),
+        servers: ServerFleet = ServerFleet([.single])
     ) {
         self.store = store
         self.orchestrator = orchestrator
@@ -33,6 +36,7 @@ public struct GatewayPorts: Sendable {
         self.previewRoutes = previewRoutes
         self.events = events
         self.clock = clock
+        self.servers = servers
     }
 }
 

@@ -10,7 +10,7 @@ enum ContainerRow {
     static let columns =
         "project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at, project_slug, preview_token, "
         // Rows written before migration 8 (or by the seed) have no state time: their creation stands in for it.
-        + "COALESCE(state_changed_at, created_at) AS state_changed_at"
+        + "COALESCE(state_changed_at, created_at) AS state_changed_at, server"
 
     struct CorruptRow: Error, CustomStringConvertible {
         let project: String
@@ -21,7 +21,7 @@ enum ContainerRow {
     static func record(
         projectID: String, workspace: String, serviceUUID: String, image: String, state: String,
         lastActiveAt: Date, suspendedAt: Date?, createdAt: Date, projectSlug: String?, previewToken: String?,
-        stateChangedAt: Date
+        stateChangedAt: Date, server: String
     ) throws -> ContainerRecord {
         do {
             guard let state = ContainerState(rawValue: state) else {
@@ -38,7 +38,8 @@ enum ContainerRow {
                 lastActiveAt: lastActiveAt,
                 suspendedAt: suspendedAt,
                 createdAt: createdAt,
-                stateChangedAt: stateChangedAt
+                stateChangedAt: stateChangedAt,
+                server: try ServerName(validating: server)
             )
         } catch let error as ValidationError {
             throw CorruptRow(project: projectID, detail: error.description)

@@ -101,22 +101,6 @@ public struct PostgresStore: Store, StateChanges, Service {
         ).first
     }
 
-    public func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
-        guard let quota = reservation.quota else { return try await self.insertReservation(reservation, at: now) }
-        return try await self.transaction { store in
-            // Insert first: concurrent reservations of one project wait on the row, not on the workspace's lock, and
-            // find it there. A new row is then counted under the lock (its count sees every committed row and this
-            // one) and undone when it is one too many.
-            let outcome = try await store.insertReservation(reservation, at: now)
-            guard outcome.inserted else { return outcome }
-            try await store.lockQuota(of: reservation.workspace)
-            guard try await store.activeContainerCount(workspace: reservation.workspace) <= quota else {
-                throw GatewayError.quotaExceeded(workspace: reservation.workspace, limit: quota)
-            }
-            return outcome
-        }
-    }
-
     /// Inserts the row unless the project has one.
     func insertReservation(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
         let state = reservation.state.rawValue
@@ -155,20 +139,6 @@ public struct PostgresStore: Store, StateChanges, Service {
             RETURNING \(unescaped: ContainerRow.columns)
             """
         ).first
-    }
-
-    public func transitionContainer(
-        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int
-    ) async throws -> ContainerRecord? {
-        try await self.transaction { store in
-            // As a reservation: the row first, then the count under the workspace's lock, undone when one too many.
-            guard let record = try await store.transitionContainer(project, from: from, to: to, at: now) else { return nil }
-            try await store.lockQuota(of: record.workspace)
-            guard try await store.activeContainerCount(workspace: record.workspace) <= quota else {
-                throw GatewayError.quotaExceeded(workspace: record.workspace, limit: quota)
-            }
-            return record
-        }
     }
 
     public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
@@ -228,14 +198,14 @@ public struct PostgresStore: Store, StateChanges, Service {
     func records(_ query: PostgresQuery) async throws -> [ContainerRecord] {
         let rows = try await self.query(query, logger: self.logger)
         var records: [ContainerRecord] = []
-        for try await (project, workspace, uuid, image, state, lastActive, suspended, created, slug, token, stateChanged) in rows.decode(
-            (String, String, String, String, String, Date, Date?, Date, String?, String?, Date).self
+        for try await (project, workspace, uuid, image, state, lastActive, suspended, created, slug, token, stateChanged, server) in rows.decode(
+            (String, String, String, String, String, Date, Date?, Date, String?, String?, Date, String).self
         ) {
             records.append(
                 try ContainerRow.record(
                     projectID: project, workspace: workspace, serviceUUID: uuid, image: image, state: state,
                     lastActiveAt: lastActive, suspendedAt: suspended, createdAt: created,
-                    projectSlug: slug, previewToken: token, stateChangedAt: stateChanged
+                    projectSlug: slug, previewToken: token, stateChangedAt: stateChanged, server: server
                 )
             )
         }

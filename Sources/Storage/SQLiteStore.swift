@@ -98,33 +98,21 @@ public final class SQLiteStore: Store, StateChanges {
         return try rows.first.map(Self.record)
     }
 
-    public func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
-        guard let quota = reservation.quota else { return try await self.insertReservation(reservation, at: now) }
-        // The transaction holds the connection: checking the quota and inserting are one step.
-        return try await self.transaction { store in
-            if let existing = try await store.container(reservation.projectID) { return ReservationOutcome(record: existing, inserted: false) }
-            guard try await store.activeContainerCount(workspace: reservation.workspace) < quota else {
-                throw GatewayError.quotaExceeded(workspace: reservation.workspace, limit: quota)
-            }
-            return try await store.insertReservation(reservation, at: now)
-        }
-    }
-
     /// Inserts the row unless the project has one.
-    func insertReservation(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome {
+    func insertReservation(_ reservation: ContainerReservation, on server: ServerName = .default, at now: Date) async throws -> ReservationOutcome {
         let inserted = try await self.run(
             """
             INSERT INTO fs_project_dev_containers
               (project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at,
-               project_slug, preview_token, state_changed_at)
-            VALUES (?1, ?2, '', ?3, ?4, ?5, CASE WHEN ?4 = 'suspended' THEN ?5 END, ?5, ?6, ?7, ?5)
+               project_slug, preview_token, state_changed_at, server)
+            VALUES (?1, ?2, '', ?3, ?4, ?5, CASE WHEN ?4 = 'suspended' THEN ?5 END, ?5, ?6, ?7, ?5, ?8)
             ON CONFLICT (project_id) DO NOTHING
             RETURNING \(ContainerRow.columns)
             """,
             [
                 .text(reservation.projectID.rawValue), .text(reservation.workspace.rawValue),
                 .text(reservation.image), .text(reservation.state.rawValue), .float(now.timeIntervalSince1970),
-                .text(reservation.projectSlug.rawValue), .text(reservation.previewToken.rawValue),
+                .text(reservation.projectSlug.rawValue), .text(reservation.previewToken.rawValue), .text(server.rawValue),
             ]
         )
         if let row = inserted.first {
@@ -151,19 +139,6 @@ public final class SQLiteStore: Store, StateChanges {
             [.text(to.rawValue), .text(project.rawValue), .float(now.timeIntervalSince1970), .text(from.rawValue)]
         )
         return try rows.first.map(Self.record)
-    }
-
-    public func transitionContainer(
-        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int
-    ) async throws -> ContainerRecord? {
-        // The transaction holds the connection: moving and counting are one step.
-        try await self.transaction { store in
-            guard let record = try await store.transitionContainer(project, from: from, to: to, at: now) else { return nil }
-            guard try await store.activeContainerCount(workspace: record.workspace) <= quota else {
-                throw GatewayError.quotaExceeded(workspace: record.workspace, limit: quota)
-            }
-            return record
-        }
     }
 
     public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
@@ -230,7 +205,7 @@ public final class SQLiteStore: Store, StateChanges {
             lastActiveAt: date("last_active_at") ?? .distantPast, suspendedAt: date("suspended_at"),
             createdAt: date("created_at") ?? .distantPast,
             projectSlug: row.column("project_slug")?.string, previewToken: row.column("preview_token")?.string,
-            stateChangedAt: date("state_changed_at") ?? .distantPast
+            stateChangedAt: date("state_changed_at") ?? .distantPast, server: row.column("server")?.string ?? ServerName.default.rawValue
         )
     }
 }

@@ -18,6 +18,8 @@ struct PostgresSchemaTests {
             "blocked_reason text YES -", "coolify_status text YES -", "application_uuid text YES -",
             // Migration 8.
             "state_changed_at timestamp with time zone YES -",
+            // Migration 11.
+            "server text NO 'default'::text",
         ],
         "fs_dev_servers": [
             "id text NO -", "project_id text NO -", "workspace text NO -", "name text NO -", "command text NO -",
@@ -43,7 +45,7 @@ struct PostgresSchemaTests {
     func migrateTwiceLeavesSeedTables() async throws {
         try await PostgresTestServer.withFreshDatabase { database in
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
                 #expect(try await store.migrate() == [])
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
@@ -67,7 +69,7 @@ struct PostgresSchemaTests {
                     """)
             }
             try await PostgresTestServer.withStore(database: database) { store throws in
-                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+                #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
                 let row = try #require(try await store.container(ProjectID(validating: "proj_Legacy-1")))
                 #expect(row.workspace.rawValue == "acme")
                 #expect(row.serviceUUID?.rawValue == "oldservice123")
@@ -88,7 +90,7 @@ struct PostgresSchemaTests {
                     async let a = first.migrate()
                     async let b = second.migrate()
                     let applied = try await [a, b]
-                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+                    #expect(applied.flatMap { $0 }.sorted() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
                 }
             }
         }

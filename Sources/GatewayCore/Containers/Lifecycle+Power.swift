@@ -53,12 +53,13 @@ extension ContainerLifecycle {
         do {
             return try await self.updated(
                 self.changes.transitionContainer(
-                    record.projectID, from: .suspended, to: .running, at: self.clock.now, withinQuota: self.settings.quotaPerWorkspace
+                    record.projectID, from: .suspended, to: .running, at: self.clock.now, withinQuota: self.settings.quotaPerWorkspace,
+                    on: self.server(of: record)
                 ),
                 else: record
             )
-        } catch let error as GatewayError where error.code == .quotaExceeded {
-            // Another resume of the workspace took the last place meanwhile: this service was started for nothing.
+        } catch let error as GatewayError where error.code == .quotaExceeded || error.code == .capacityExhausted {
+            // Another resume took the last place meanwhile: this service was started for nothing.
             _ = try? await self.orchestrator.stopService(uuid)
             throw error
         }

@@ -53,6 +53,8 @@ public struct ContainerLifecycle: Sendable {
     public let shell: (any ContainerShell)?
     public let settings: LifecycleSettings
     public let clock: any WallClock
+    /// The servers new containers are placed on.
+    public let servers: ServerFleet
     public let saveWork: SaveWork
     public let logger: Logger
 
@@ -64,6 +66,7 @@ public struct ContainerLifecycle: Sendable {
         shell: (any ContainerShell)?,
         settings: LifecycleSettings,
         clock: any WallClock = SystemClock(),
+        servers: ServerFleet = ServerFleet([.single]),
         saveWork: @escaping SaveWork = { _ in },
         logger: Logger
     ) {
@@ -74,6 +77,7 @@ public struct ContainerLifecycle: Sendable {
         self.shell = shell
         self.settings = settings
         self.clock = clock
+        self.servers = servers
         self.saveWork = saveWork
         self.logger = logger
     }
@@ -90,10 +94,11 @@ public struct ContainerLifecycle: Sendable {
             return try await self.ensureExisting(record, request: request)
         }
         try self.checkSSH()
-        // The store checks the quota and reserves the row in one step, so concurrent ensures cannot exceed it.
+        // The store checks the quota, places the row on a server and reserves it in one step, so concurrent ensures
+        // can exceed neither the quota nor a server's capacity.
         let reservation = ContainerReservation(
             projectID: request.project, workspace: request.workspace, projectSlug: request.slug, image: self.settings.image,
-            quota: request.start ? self.settings.quotaPerWorkspace : nil
+            quota: request.start ? self.settings.quotaPerWorkspace : nil, servers: self.servers.current
         )
         let outcome = try await self.changes.reserveContainer(reservation, at: self.clock.now)
         guard outcome.inserted else {
@@ -122,7 +127,8 @@ public struct ContainerLifecycle: Sendable {
         try self.checkSSH()
         let reason = try await self.store.diagnostics(record.projectID).blockedReason
         guard let claimed = try await self.changes.transitionContainer(
-            record.projectID, from: .failed, to: .provisioning, at: self.clock.now, withinQuota: self.settings.quotaPerWorkspace
+            record.projectID, from: .failed, to: .provisioning, at: self.clock.now, withinQuota: self.settings.quotaPerWorkspace,
+            on: self.server(of: record)
         ) else {
             return EnsureOutcome(record: try await self.current(record), created: false)
         }
@@ -192,6 +198,11 @@ public struct ContainerLifecycle: Sendable {
         guard active < self.settings.quotaPerWorkspace else {
             throw GatewayError.quotaExceeded(workspace: workspace, limit: self.settings.quotaPerWorkspace)
         }
+    }
+
+    /// The listed server a row is on (nil when the list no longer names it: no capacity to keep).
+    func server(of record: ContainerRecord) -> ServerSlot? {
+        self.servers.current.first { $0.name == record.server }
     }
 
     /// The row as it is now (the given one when it vanished).

@@ -17,6 +17,8 @@ public struct ContainerRecord: Sendable, Equatable {
     public var createdAt: Date
     /// When the row entered its current state (its creation for rows that never changed state).
     public var stateChangedAt: Date
+    /// The server its service runs on; every exec, file, dev-server and autosave call goes to that server's host.
+    public var server: ServerName
 
     public init(
         projectID: ProjectID,
@@ -29,7 +31,8 @@ public struct ContainerRecord: Sendable, Equatable {
         lastActiveAt: Date,
         suspendedAt: Date?,
         createdAt: Date,
-        stateChangedAt: Date? = nil
+        stateChangedAt: Date? = nil,
+        server: ServerName = .default
     ) {
         self.projectID = projectID
         self.workspace = workspace
@@ -42,6 +45,7 @@ public struct ContainerRecord: Sendable, Equatable {
         self.suspendedAt = suspendedAt
         self.createdAt = createdAt
         self.stateChangedAt = stateChangedAt ?? createdAt
+        self.server = server
     }
 }
 
@@ -56,6 +60,9 @@ public struct ContainerReservation: Sendable, Equatable {
     /// The most containers the workspace may have `provisioning` or `running`: the row is inserted only while it
     /// has fewer, checked and inserted as one step (nil: no check).
     public var quota: Int?
+    /// The servers to place a new row on (``ServerSlot/place(among:active:)``, counted and inserted as one step);
+    /// nil: the `default` server, without a capacity check.
+    public var servers: [ServerSlot]?
 
     public init(
         projectID: ProjectID,
@@ -64,7 +71,8 @@ public struct ContainerReservation: Sendable, Equatable {
         previewToken: PreviewToken = .random(),
         image: String,
         state: ContainerState = .provisioning,
-        quota: Int? = nil
+        quota: Int? = nil,
+        servers: [ServerSlot]? = nil
     ) {
         self.projectID = projectID
         self.workspace = workspace
@@ -73,6 +81,7 @@ public struct ContainerReservation: Sendable, Equatable {
         self.image = image
         self.state = state
         self.quota = quota
+        self.servers = servers
     }
 }
 

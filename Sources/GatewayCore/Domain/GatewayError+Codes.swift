@@ -48,6 +48,8 @@ extension GatewayError.Code {
     public static let projectNotFound = Self("project_not_found")
     /// The workspace has as many live containers as it may.
     public static let quotaExceeded = Self("quota_exceeded")
+    /// Every server of the list is full or draining (503).
+    public static let capacityExhausted = Self("capacity_exhausted")
     /// SSH to the Coolify host is not configured.
     public static let sshNotConfigured = Self("ssh_not_configured")
     /// The host cannot be reached over SSH (thrown by every ``ContainerShell``).

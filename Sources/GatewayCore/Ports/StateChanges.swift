@@ -35,9 +35,11 @@ public enum StoreChange: Sendable, Equatable {
 /// Every change is one conditional statement (compare-and-set), so concurrent callers and replicas cannot both win.
 public protocol StateChanges: Sendable {
     /// Inserts the row unless the project already has one (insert-if-absent), and, with a ``ContainerReservation/quota``,
-    /// only while the workspace has fewer live containers than it (checked and inserted as one step).
+    /// only while the workspace has fewer live containers than it; with ``ContainerReservation/servers``, on the
+    /// server ``ServerSlot/place(among:active:)`` picks (counted, placed and inserted as one step).
     /// - Returns: The row as it now is and whether this call inserted it.
-    /// - Throws: ``GatewayError`` `quota_exceeded` when the quota is full and the project has no row.
+    /// - Throws: ``GatewayError`` `quota_exceeded` when the quota is full, `capacity_exhausted` when no server has
+    ///   room, and the project has no row.
     func reserveContainer(_ reservation: ContainerReservation, at now: Date) async throws -> ReservationOutcome
 
     /// Moves a container from `from` to `to` if, and only if, it is in `from` now.
@@ -48,12 +50,13 @@ public protocol StateChanges: Sendable {
     func transitionContainer(_ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date) async throws -> ContainerRecord?
 
     /// ``transitionContainer(_:from:to:at:)`` into a state that counts against the quota (`provisioning`,
-    /// `running`), kept only while the workspace then has at most `quota` such containers (moved and counted as one
-    /// step, so concurrent resumes and retries cannot exceed it).
-    /// - Throws: ``GatewayError`` `quota_exceeded` (and nothing changed) when the move would exceed the quota;
-    ///   `invalid_transition`.
+    /// `running`), kept only while the workspace then has at most `quota` such containers and the row's `server`
+    /// (nil: no check) at most its capacity (moved and counted as one step, so concurrent resumes and retries cannot
+    /// exceed either).
+    /// - Throws: ``GatewayError`` `quota_exceeded` or `capacity_exhausted` (and nothing changed) when the move would
+    ///   exceed one; `invalid_transition`.
     func transitionContainer(
-        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int
+        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int, on server: ServerSlot?
     ) async throws -> ContainerRecord?
 
     /// Records the Coolify service of a reserved row, only if it has none yet.
@@ -190,10 +193,10 @@ public struct ObservedChanges: StateChanges {
     }
 
     public func transitionContainer(
-        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int
+        _ project: ProjectID, from: ContainerState, to: ContainerState, at now: Date, withinQuota quota: Int, on server: ServerSlot?
     ) async throws -> ContainerRecord? {
         try await self.observeContainer(project, from: from) { store in
-            try await store.transitionContainer(project, from: from, to: to, at: now, withinQuota: quota)
+            try await store.transitionContainer(project, from: from, to: to, at: now, withinQuota: quota, on: server)
         }
     }
 

@@ -31,4 +31,7 @@ public protocol Store: Sendable {
 
     /// How many of a workspace's containers count against its quota (provisioning or running).
     func activeContainerCount(workspace: WorkspaceSlug) async throws -> Int
+
+    /// How many containers are provisioning or running on each server (servers without any are absent).
+    func activeContainersPerServer() async throws -> [ServerName: Int]
 }
