@@ -58,14 +58,16 @@ struct Created: Decodable {
 extension CoolifyClient {
     // MARK: Services
 
-    /// `POST /services`: creates a docker-compose service. Not retried, except after a 429.
+    /// `POST /services`: creates a docker-compose service on `placement` (default: the configured server). Not
+    /// retried, except after a 429.
     /// - Returns: The new service's uuid.
     public func createService(
-        name: String, description: String, projectUUID: String, compose: String, instantDeploy: Bool
+        name: String, description: String, projectUUID: String, compose: String, instantDeploy: Bool, on placement: CoolifyPlacement? = nil
     ) async throws -> ServiceUUID {
         let body = CreateServiceBody(
             name: name, description: description, project_uuid: projectUUID,
-            server_uuid: self.configuration.serverUUID, destination_uuid: self.configuration.destinationUUID,
+            server_uuid: placement?.serverUUID ?? self.configuration.serverUUID,
+            destination_uuid: placement.map(\.destinationUUID) ?? self.configuration.destinationUUID,
             environment_name: self.configuration.environmentName,
             docker_compose_raw: Data(compose.utf8).base64EncodedString(), instant_deploy: instantDeploy
         )

@@ -7,17 +7,27 @@ import Logging
 /// Every ``GatewayError`` of the client leaves as an ``OrchestratorError`` (see ``OrchestratorError/init(coolify:)``).
 public struct CoolifyOrchestrator: Orchestrator {
     public let client: CoolifyClient
+    /// The Coolify server of each gateway server.
+    public let servers: CoolifyServers
 
-    public init(client: CoolifyClient) {
+    /// - Parameter servers: The Coolify server of each gateway server; nil: `default` only, the client's configured one.
+    public init(client: CoolifyClient, servers: CoolifyServers? = nil) {
         self.client = client
+        self.servers = servers ?? CoolifyServers(configuration: client.configuration)
     }
 
     public func createService(_ spec: ServiceSpec) async throws -> ServiceUUID {
-        try await Self.orchestratorErrors {
+        guard let placement = self.servers.placement(of: spec.server) else {
+            throw OrchestratorError(.refused, GatewayError(
+                .unavailable, code: .coolifyInvalidRequest, message: "Server '\(spec.server)' is not in the server list.",
+                hint: "Add it back to VIBN_SERVERS_FILE (then SIGHUP), or move the project to a listed server."
+            ))
+        }
+        return try await Self.orchestratorErrors {
             let project = try await self.projectUUID(for: spec.identity)
             return try await self.client.createService(
                 name: spec.identity.name, description: spec.description, projectUUID: project, compose: spec.compose,
-                instantDeploy: spec.instantDeploy
+                instantDeploy: spec.instantDeploy, on: placement
             )
         }
     }
@@ -37,6 +47,10 @@ public struct CoolifyOrchestrator: Orchestrator {
 
     public func stopService(_ uuid: ServiceUUID) async throws -> PowerOutcome {
         try await Self.orchestratorErrors { try await self.client.stopService(uuid) ? .queued : .alreadyDone }
+    }
+
+    public func deleteService(_ uuid: ServiceUUID) async throws {
+        try await Self.orchestratorErrors { try await self.client.deleteService(uuid) }
     }
 
     public func serviceStatus(_ uuid: ServiceUUID) async throws -> ServiceStatus {

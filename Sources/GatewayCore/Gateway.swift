@@ -14,6 +14,8 @@ public struct Gateway: Sendable {
     public let directory: ProjectDirectory
     /// The container lifecycle; nil when Coolify is not configured.
     public let lifecycle: ContainerLifecycle?
+    /// Moves containers between servers; nil when Coolify is not configured.
+    public let mover: ContainerMover?
     public let exec: ExecService
     public let autosave: Autosave
     public let devServers: DevServers
@@ -72,6 +74,7 @@ public struct Gateway: Sendable {
         self.autosave = autosave
         self.exec = exec
         self.lifecycle = lifecycle
+        self.mover = lifecycle.map { ContainerMover(lifecycle: $0, autosave: saving, waker: waker, shell: shell) }
         self.devServerQueue = devServerQueue
         let devServers = DevServers(
             exec: exec, store: store, changes: changes, clock: clock, routing: settings.previewRouting, queue: devServerQueue,

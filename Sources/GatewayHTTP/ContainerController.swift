@@ -24,13 +24,25 @@ struct ContainerController<Context: RequestContext> {
             let target = try ProjectPath(context: context)
             return try await self.requireLifecycle().resume(workspace: target.workspace, project: target.project)
         }
+        group.post("\(Self.path)/move") { request, context in
+            let target = try ProjectPath(context: context)
+            let body = try await request.decodeJSON(as: MoveBody.self, context: context)
+            guard let mover = self.gateway.mover else { throw GatewayError.coolifyNotConfigured }
+            return try await mover.move(workspace: target.workspace, project: target.project, to: body.server)
+        }
         group.methodNotAllowed("\(Self.path)/suspend", allowed: [.post])
         group.methodNotAllowed("\(Self.path)/resume", allowed: [.post])
+        group.methodNotAllowed("\(Self.path)/move", allowed: [.post])
     }
 
     func status(context: Context) async throws -> ContainerStatus {
         let target = try ProjectPath(context: context)
         return try await self.gateway.containerStatus(workspace: target.workspace, project: target.project)
+    }
+
+    /// The body of `POST …/container/move`.
+    struct MoveBody: Decodable {
+        let server: ServerName
     }
 
     /// The body of `PUT …/container`.

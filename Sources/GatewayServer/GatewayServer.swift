@@ -13,31 +13,36 @@ import UnixSignals
 /// The composition root of `serve`: opens every adapter from the configuration, builds the ``Gateway`` on them and
 /// serves it until SIGTERM or SIGINT.
 public enum GatewayServer {
-    /// Runs the gateway; the store and the SSH connection are closed when it stops.
+    /// Runs the gateway; the store and the SSH connections are closed when it stops.
     /// - Throws: A setting an adapter refuses, or what the server throws.
     public static func run(_ configuration: ServerConfiguration, logger: Logger) async throws {
-        let shell = try configuration.ssh.map { try SSHExec($0) }
-        do {
-            try await self.serve(configuration, shell: shell, logger: logger)
-        } catch {
-            await shell?.close()
-            throw error
-        }
-        await shell?.close()
-    }
-
-    /// Opens the store and the other adapters on `shell`, and serves until a shutdown signal.
-    static func serve(_ configuration: ServerConfiguration, shell: SSHExec?, logger: Logger) async throws {
         let (store, storeService) = try await configuration.store.open(logger: logger)
         try await StoreLocation.releasing(store) {
+            let servers = try ServerConnections(configuration.servers, store: store)
+            do {
+                try await self.serve(configuration, store: store, storeService: storeService, servers: servers, logger: logger)
+            } catch {
+                await servers.close()
+                throw error
+            }
+            await servers.close()
+        }
+    }
+
+    /// Builds the gateway on the opened store and servers, and serves until a shutdown signal.
+    static func serve(
+        _ configuration: ServerConfiguration, store: any GatewayStore, storeService: (any Service)?, servers: ServerConnections, logger: Logger
+    ) async throws {
+        do {
             let previewRoutes = TraefikConfigPublisher(
                 store: store, builder: configuration.traefik, directory: configuration.traefikDirectory, logger: logger
             )
             // With GATEWAY_EVENTS_URL, state changes go to the outbox, which delivers them to the chat backend.
             let outbox = configuration.outbox.map { OutboxDeliverer(store: store, settings: $0, logger: logger) }
-            let gateway = Self.gateway(configuration, store: store, shell: shell, previewRoutes: previewRoutes, outbox: outbox, logger: logger)
+            let gateway = Self.gateway(configuration, store: store, servers: servers, previewRoutes: previewRoutes, outbox: outbox, logger: logger)
             var adapterServices: [any Service] = storeService.map { [$0] } ?? []
             adapterServices.append(previewRoutes)
+            if configuration.servers.file != nil { adapterServices.append(ServerListReloader(connections: servers, logger: logger)) }
             if let outbox { adapterServices.append(outbox) }
             if let metricsURL = configuration.traefikMetricsURL {
                 adapterServices.append(TraefikTrafficWatcher(metricsURL: metricsURL, store: store, logger: logger))
@@ -57,19 +62,22 @@ public enum GatewayServer {
 
     /// The ``Gateway`` on the opened adapters.
     static func gateway(
-        _ configuration: ServerConfiguration, store: any GatewayStore, shell: SSHExec?, previewRoutes: (any PreviewRoutesSource)?,
+        _ configuration: ServerConfiguration, store: any GatewayStore, servers: ServerConnections, previewRoutes: (any PreviewRoutesSource)?,
         outbox: OutboxDeliverer?, logger: Logger
     ) -> Gateway {
         let ports = GatewayPorts(
             store: store,
-            orchestrator: configuration.coolify.map { CoolifyOrchestrator(client: CoolifyClient(configuration: $0, logger: logger)) },
-            shell: shell,
+            orchestrator: configuration.coolify.map {
+                CoolifyOrchestrator(client: CoolifyClient(configuration: $0, logger: logger), servers: servers.coolify)
+            },
+            shell: servers.shells,
             renderer: configuration.composeTemplate,
             previewRoutes: previewRoutes,
-            events: outbox?.recorder
+            events: outbox?.recorder,
+            servers: servers.fleet
         )
         var settings = configuration.core
-        settings.lifecycle.sshConfigured = shell != nil
+        settings.lifecycle.sshConfigured = servers.sshConfigured
         return Gateway(ports: ports, settings: settings, logger: logger)
     }
 
@@ -80,18 +88,18 @@ public enum GatewayServer {
     public static func withGateway<T: Sendable>(
         _ configuration: ServerConfiguration, logger: Logger, _ body: (Gateway) async throws -> T
     ) async throws -> T {
-        let shell = try configuration.ssh.map { try SSHExec($0) }
-        let result: Result<T, any Error>
-        do {
-            result = .success(try await configuration.store.withStore(logger: logger) { store in
-                try await store.migrate()
-                let outbox = configuration.outbox.map { OutboxDeliverer(store: store, settings: $0, logger: logger) }
-                return try await body(Self.gateway(configuration, store: store, shell: shell, previewRoutes: nil, outbox: outbox, logger: logger))
-            })
-        } catch {
-            result = .failure(error)
+        try await configuration.store.withStore(logger: logger) { store in
+            try await store.migrate()
+            let servers = try ServerConnections(configuration.servers, store: store)
+            let outbox = configuration.outbox.map { OutboxDeliverer(store: store, settings: $0, logger: logger) }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(Self.gateway(configuration, store: store, servers: servers, previewRoutes: nil, outbox: outbox, logger: logger)))
+            } catch {
+                result = .failure(error)
+            }
+            await servers.close()
+            return try result.get()
         }
-        await shell?.close()
-        return try result.get()
     }
 }

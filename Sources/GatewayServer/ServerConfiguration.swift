@@ -18,8 +18,9 @@ public struct ServerConfiguration: Sendable {
     public var connectionLimits: ConnectionLimits
     /// Where state is kept.
     public var store: StoreLocation
-    /// SSH to the Coolify host; nil: exec, files and dev servers answer 503.
-    public var ssh: SSHConfiguration?
+    /// The servers containers are placed on, each with its Coolify server and SSH host (one `default` server
+    /// from the single-server settings without `VIBN_SERVERS_FILE`).
+    public var servers: ServerList
     /// Coolify's API; nil: container changes answer 503.
     public var coolify: CoolifyConfiguration?
     /// The compose template, already proven to render.
@@ -34,12 +35,12 @@ public struct ServerConfiguration: Sendable {
     public var traefikAPIURL: URL?
     /// Where outbound events go; nil: none are sent.
     public var outbox: OutboxSettings?
-    /// The core's settings (`lifecycle.sshConfigured` follows ``ssh``).
+    /// The core's settings (`lifecycle.sshConfigured` follows ``servers``).
     public var core: GatewaySettings
 
     public init(
         host: String, port: Int, http: HTTPSettings, connectionLimits: ConnectionLimits, store: StoreLocation,
-        ssh: SSHConfiguration?, coolify: CoolifyConfiguration?, composeTemplate: ComposeTemplate, traefik: TraefikConfigBuilder,
+        servers: ServerList, coolify: CoolifyConfiguration?, composeTemplate: ComposeTemplate, traefik: TraefikConfigBuilder,
         traefikDirectory: URL, outbox: OutboxSettings?, core: GatewaySettings
     ) {
         self.host = host
@@ -47,7 +48,7 @@ public struct ServerConfiguration: Sendable {
         self.http = http
         self.connectionLimits = connectionLimits
         self.store = store
-        self.ssh = ssh
+        self.servers = servers
         self.coolify = coolify
         self.composeTemplate = composeTemplate
         self.traefik = traefik

@@ -55,6 +55,16 @@ extension PostgresStore {
         }
     }
 
+    public func switchContainer(_ project: ProjectID, from old: ServiceUUID, to new: ServiceUUID, on server: ServerName) async throws -> ContainerRecord? {
+        try await self.records(
+            """
+            UPDATE fs_project_dev_containers SET service_uuid = \(new.rawValue), server = \(server.rawValue)
+            WHERE project_id = \(project.rawValue) AND service_uuid = \(old.rawValue) AND state = 'suspended'
+            RETURNING \(unescaped: ContainerRow.columns)
+            """
+        ).first
+    }
+
     public func activeContainersPerServer() async throws -> [ServerName: Int] {
         try await self.activeContainersPerServer(excluding: nil)
     }

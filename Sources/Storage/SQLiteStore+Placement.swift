@@ -50,4 +50,15 @@ extension SQLiteStore {
         }
         return counts
     }
+
+    public func switchContainer(_ project: ProjectID, from old: ServiceUUID, to new: ServiceUUID, on server: ServerName) async throws -> ContainerRecord? {
+        let rows = try await self.run(
+            """
+            UPDATE fs_project_dev_containers SET service_uuid = ?1, server = ?2
+            WHERE project_id = ?3 AND service_uuid = ?4 AND state = 'suspended' RETURNING \(ContainerRow.columns)
+            """,
+            [.text(new.rawValue), .text(server.rawValue), .text(project.rawValue), .text(old.rawValue)]
+        )
+        return try rows.first.map(Self.record)
+    }
 }

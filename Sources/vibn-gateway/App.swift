@@ -10,6 +10,6 @@ struct VibnGateway: AsyncParsableCommand {
             Every option can also be set through the environment variable named in its help; \
             a flag wins over the environment, which wins over the default.
             """,
-        subcommands: [Serve.self, Migrate.self, Render.self, DoctorCommand.self, Sweep.self, Status.self, EventsCommand.self]
+        subcommands: [Serve.self, Migrate.self, Render.self, DoctorCommand.self, Sweep.self, Status.self, Move.self, EventsCommand.self]
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Coolify
 import Foundation
 import GatewayCore
+import GatewayServer
 import Logging
 
 /// Coolify's API, its webhook secret, and the container lifecycle's limits.
@@ -14,6 +15,9 @@ struct CoolifyOptions: ParsableArguments {
 
     @Option(help: "The Coolify server dev containers run on. (env: COOLIFY_SERVER_UUID)")
     var coolifyServerUuid: String?
+
+    @Option(help: "A YAML list of the Coolify servers dev containers are placed on, each with its capacity and SSH host (see the README's \"Several servers\"); re-read on SIGHUP. Replaces COOLIFY_SERVER_UUID, COOLIFY_DESTINATION_UUID and COOLIFY_SSH_HOST. (env: VIBN_SERVERS_FILE)")
+    var serversFile: String?
 
     @Option(help: "The destination (Docker network) on the server for dev containers; required when the server has several. (env: COOLIFY_DESTINATION_UUID)")
     var coolifyDestinationUuid: String?
@@ -39,15 +43,24 @@ struct CoolifyOptions: ParsableArguments {
     /// The Coolify server uuid, if set.
     var serverUUID: String? { Setting.string(self.coolifyServerUuid, env: "COOLIFY_SERVER_UUID") }
 
+    /// The server list file, if set.
+    var serversFilePath: String? { Setting.string(self.serversFile, env: "VIBN_SERVERS_FILE") }
+
     /// The validated Coolify settings, or nil (logged) when Coolify's API is not configured.
     /// Call it before opening the store, so a bad setting stops `serve` with nothing to clean up.
     /// - Throws: `ValidationError` when the settings are only partly given or malformed.
-    func configuration(logger: Logger) throws -> CoolifyConfiguration? {
+    /// - Parameter listed: The server list of `VIBN_SERVERS_FILE` (its first server is the client's default); nil: the
+    ///   single-server settings.
+    func configuration(listed: ServerList?, logger: Logger) throws -> CoolifyConfiguration? {
         let url = Setting.string(self.coolifyApiUrl, env: "COOLIFY_API_URL")
         let token = Setting.string(self.coolifyApiToken, env: "COOLIFY_API_TOKEN")
-        guard let url, let token, let server = self.serverUUID else {
+        let first = listed?.servers.first?.coolify
+        if listed != nil, self.serverUUID != nil || Setting.string(self.coolifyDestinationUuid, env: "COOLIFY_DESTINATION_UUID") != nil {
+            throw ValidationError("COOLIFY_SERVER_UUID or COOLIFY_DESTINATION_UUID is set beside VIBN_SERVERS_FILE: give each server's coolifyServerUuid and destinationUuid in the file instead")
+        }
+        guard let url, let token, let server = first?.serverUUID ?? self.serverUUID else {
             if url != nil || token != nil || self.serverUUID != nil {
-                throw ValidationError("set COOLIFY_API_URL, COOLIFY_API_TOKEN and COOLIFY_SERVER_UUID together, or none of them")
+                throw ValidationError("set COOLIFY_API_URL, COOLIFY_API_TOKEN and COOLIFY_SERVER_UUID (or VIBN_SERVERS_FILE) together, or none of them")
             }
             logger.warning("COOLIFY_API_URL is not set: container changes answer 503 coolify_not_configured")
             return nil
@@ -57,7 +70,7 @@ struct CoolifyOptions: ParsableArguments {
         }
         return CoolifyConfiguration(
             apiURL: origin, token: token, serverUUID: server,
-            destinationUUID: Setting.string(self.coolifyDestinationUuid, env: "COOLIFY_DESTINATION_UUID"),
+            destinationUUID: listed == nil ? Setting.string(self.coolifyDestinationUuid, env: "COOLIFY_DESTINATION_UUID") : first?.destinationUUID,
             projectUUID: Setting.string(self.coolifyProjectUuid, env: "COOLIFY_PROJECT_UUID"),
             environmentName: Setting.string(self.coolifyEnvironmentName, env: "COOLIFY_ENVIRONMENT_NAME", default: "production")
         )

@@ -64,7 +64,16 @@ struct GatewayOptions: ParsableArguments {
             logger.notice("TRAEFIK_PROVIDER_TOKEN is not set: GET /v1/traefik/dynamic is off (the file provider still works)")
         }
         let storeTimeout = try self.storeOptions.timeout()
-        let ssh = try self.sshOptions.configuration(stateDirectory: self.storeOptions.stateDirectory, logger: logger)
+        let serversFile = self.coolifyOptions.serversFilePath
+        let ssh = try self.sshOptions.settings(stateDirectory: self.storeOptions.stateDirectory, serversFile: serversFile != nil, logger: logger)
+        let listed: ServerList?
+        do {
+            listed = try serversFile.map { try ServerList.load(file: $0, sshTemplate: ssh.template) }
+        } catch let error as ServerListError {
+            throw ValidationError(error.description)
+        }
+        let coolify = try self.coolifyOptions.configuration(listed: listed, logger: logger)
+        let servers = listed ?? ServerList.single(coolify: coolify, ssh: ssh.single, sshTemplate: ssh.template)
         let sweep = try self.sweepOptions.limits()
         var configuration = ServerConfiguration(
             host: host, port: port,
@@ -75,16 +84,16 @@ struct GatewayOptions: ParsableArguments {
             ),
             connectionLimits: try self.connectionOptions.limits(),
             store: try self.storeOptions.location(),
-            ssh: ssh,
-            coolify: try self.coolifyOptions.configuration(logger: logger),
+            servers: servers,
+            coolify: coolify,
             composeTemplate: try self.previewOptions.composeTemplate(),
             traefik: try self.previewOptions.traefikBuilder(),
             traefikDirectory: self.previewOptions.dynamicDirectory,
             outbox: try self.eventsOptions.url.map { url in try OutboxSettings(url: url, secret: self.eventsOptions.secret) },
             core: GatewaySettings(
-                lifecycle: try self.coolifyOptions.lifecycleSettings(image: self.previewOptions.image, sshConfigured: ssh != nil),
+                lifecycle: try self.coolifyOptions.lifecycleSettings(image: self.previewOptions.image, sshConfigured: servers.sshConfigured),
                 previewRouting: try self.previewOptions.routing(),
-                coolifyServerUUID: self.coolifyOptions.serverUUID,
+                coolifyServerUUID: listed == nil ? self.coolifyOptions.serverUUID : nil,
                 idleMinutes: sweep.idleMinutes, turnHoldMinutes: sweep.turnHoldMinutes,
                 turns: try self.workOptions.settings(port: port)
             )

@@ -75,6 +75,37 @@ struct Status: AsyncParsableCommand {
     }
 }
 
+/// `vibn-gateway move`: a project's container to another server, as `POST …/container/move` does it.
+struct Move: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Moves a project's container to another server of VIBN_SERVERS_FILE (as POST /v1/workspaces/{workspace}/projects/{project}/container/move): saves the workspace to the autosave branches, suspends it, creates the service on the target, restores the workspace there and switches the project to it, or leaves everything as it was. Prints the container status as JSON."
+    )
+
+    @Option(help: "The project's workspace slug.")
+    var workspace: String
+
+    @Option(help: "The project id.")
+    var project: String
+
+    @Option(help: "The server to move it to (a name in VIBN_SERVERS_FILE).")
+    var server: String
+
+    @OptionGroup var options: GatewayOptions
+
+    func run() async throws {
+        let workspace = try WorkspaceSlug(validating: self.workspace, field: "workspace")
+        let project = try ProjectID(validating: self.project, field: "project")
+        let server = try ServerName(validating: self.server, field: "server")
+        let logger = try self.options.logOptions.bootstrap(label: "vibn-gateway.move")
+        let configuration = try self.options.configuration(logger: logger, serving: false)
+        let status = try await GatewayServer.withGateway(configuration, logger: logger) { gateway in
+            guard let mover = gateway.mover else { throw GatewayError.coolifyNotConfigured }
+            return try await mover.move(workspace: workspace, project: project, to: server)
+        }
+        try printJSON(status)
+    }
+}
+
 /// `vibn-gateway events`: the outbound events' outbox.
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

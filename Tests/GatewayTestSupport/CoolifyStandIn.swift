@@ -76,6 +76,16 @@ public final class CoolifyStandIn: Sendable {
     }
 
     /// Revokes the token: every call then answers 400 `Invalid token.`, as Coolify does.
+    /// Adds a server services may be created on (Coolify managing several); returns its uuid.
+    public func addServer() async -> String {
+        await self.state.addServer()
+    }
+
+    /// The server service `uuid` was created on, if it exists.
+    public func server(of uuid: String) async -> String? {
+        await self.state.services[uuid]?.serverUUID
+    }
+
     /// Makes `GET /servers/{uuid}` report the server unreachable (as Coolify does when its SSH check fails).
     public func setServerReachable(_ reachable: Bool) async {
         await self.state.setServerReachable(reachable)

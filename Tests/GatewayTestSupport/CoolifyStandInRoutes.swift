@@ -61,7 +61,7 @@ struct CoolifyStandInRoutes: Sendable {
         api.get("servers/:uuid") { request, context in
             let uuid = context.parameters.get("uuid") ?? ""
             return try await self.handle(request, path: "/servers/\(uuid)") { _ in
-                guard uuid == self.state.serverUUID else { return Self.notFound("Server") }
+                guard await self.state.knowsServer(uuid) else { return Self.notFound("Server") }
                 let reachable = await self.state.serverReachable
                 return Self.json(.ok, [
                     "uuid": uuid, "name": "localhost", "ip": "host.docker.internal", "user": "root", "port": 22,
@@ -130,7 +130,8 @@ struct CoolifyStandInRoutes: Sendable {
         guard let encoded = body["docker_compose_raw"] as? String, let compose = Self.strictBase64(encoded) else {
             return Self.validation(["docker_compose_raw": ["The docker_compose_raw should be base64 encoded."]])
         }
-        guard body["server_uuid"] as? String == self.state.serverUUID else { return Self.notFound("Server") }
+        let server = body["server_uuid"] as? String ?? ""
+        guard await self.state.knowsServer(server) else { return Self.notFound("Server") }
         let destinations = await self.state.destinations
         if let destination = body["destination_uuid"] as? String {
             guard destinations.contains(destination) else { return Self.notFound("Destination") }
@@ -143,7 +144,7 @@ struct CoolifyStandInRoutes: Sendable {
         let deployed = body["instant_deploy"] as? Bool == true
         await self.state.addService(CoolifyStandInState.Service(
             uuid: uuid, name: body["name"] as? String ?? "service-\(uuid)", description: body["description"] as? String,
-            projectUUID: project, status: deployed ? "starting:unknown" : "exited", compose: compose
+            projectUUID: project, status: deployed ? "starting:unknown" : "exited", compose: compose, serverUUID: server
         ))
         if deployed, await self.state.startLag > .zero {
             await self.state.setStatus(uuid, "exited")

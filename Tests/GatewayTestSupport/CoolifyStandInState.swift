@@ -11,6 +11,8 @@ public actor CoolifyStandInState {
         public var status: String
         /// The compose document, decoded from base64.
         public var compose: String
+        /// The server it was created on.
+        public var serverUUID: String = ""
         /// Statuses still to come after a start, each from its instant on (Coolify's status lags the containers).
         var upcoming: [ScheduledStatus] = []
     }
@@ -37,6 +39,8 @@ public actor CoolifyStandInState {
     }
 
     let serverUUID: String
+    /// Servers besides the first (``CoolifyStandIn/addServer()``); services may be created on any of them.
+    var otherServers: [String] = []
     let onServiceChange: CoolifyStandIn.ServiceChangeHandler?
     private var stored: [String: Service] = [:]
     /// How long a started service's status lags its containers (zero: it reads `running:unknown` at once).
@@ -93,6 +97,17 @@ public actor CoolifyStandInState {
 
     func revokeToken() {
         self.tokenRevoked = true
+    }
+
+    /// Whether `uuid` is one of the stand-in's servers.
+    func knowsServer(_ uuid: String) -> Bool {
+        uuid == self.serverUUID || self.otherServers.contains(uuid)
+    }
+
+    func addServer() -> String {
+        let uuid = "srv" + String(Self.newUUID().prefix(21))
+        self.otherServers.append(uuid)
+        return uuid
     }
 
     func setServerReachable(_ reachable: Bool) {

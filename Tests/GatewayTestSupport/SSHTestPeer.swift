@@ -28,6 +28,21 @@ public struct SSHTestPeer: Sendable {
         )
     }
 
+    /// The second host scripts/test starts (`start_second_sshd`): its own port, host key and containers, the same
+    /// user and client key; fails loudly when it was not started.
+    public static func requireSecond() throws -> SSHTestPeer {
+        let first = try Self.require()
+        let peer = "the second OpenSSH server (scripts/lib/sshd.sh start_second_sshd)"
+        return SSHTestPeer(
+            host: first.host,
+            port: Int(try TestEnvironment.require("VIBN_TEST_SSH2_PORT", for: peer)) ?? 0,
+            user: first.user,
+            privateKey: first.privateKey,
+            knownHosts: try TestEnvironment.require("VIBN_TEST_SSH2_KNOWN_HOSTS", for: peer),
+            dockerRoot: try TestEnvironment.require("VIBN_TEST_DOCKER_ROOT2", for: peer)
+        )
+    }
+
     /// A configuration for this server; `port` and `knownHosts` may be overridden to test failures.
     public func configuration(port: Int? = nil, knownHosts: String? = nil) -> SSHConfiguration {
         SSHConfiguration(

@@ -144,15 +144,9 @@ public struct ContainerLifecycle: Sendable {
     /// Creates the service of a row this call owns (reserved or retried), then records its uuid.
     /// A definite refusal fails the row; an unknown outcome leaves it for the reconciler to adopt or fail.
     func provision(_ record: ContainerRecord, slug: ProjectSlug, request: EnsureRequest) async throws -> ContainerRecord {
-        let identity = ServiceIdentity(project: record.projectID, workspace: record.workspace, projectSlug: slug)
         let spec: ServiceSpec
         do {
-            let token = try await self.store.ensurePreviewToken(record.projectID, candidate: .random()) ?? .random()
-            let compose = try self.renderer.renderCompose(
-                ComposeInput(projectID: record.projectID, projectSlug: slug, previewToken: token)
-            )
-            spec = ServiceSpec(identity: identity, displayName: request.name ?? slug.rawValue, compose: compose,
-                               instantDeploy: request.start)
+            spec = try await self.serviceSpec(record, slug: slug, displayName: request.name ?? slug.rawValue, start: request.start)
         } catch {
             try await self.fail(record, reason: .coolifyCreateFailed, coolifyStatus: nil)
             throw error
@@ -171,6 +165,14 @@ public struct ContainerLifecycle: Sendable {
         return try await self.updated(
             self.changes.transitionContainer(record.projectID, from: .provisioning, to: .suspended, at: self.clock.now), else: record
         )
+    }
+
+    /// The service of a row: its compose document (with the project's preview token) on the row's server.
+    func serviceSpec(_ record: ContainerRecord, slug: ProjectSlug, displayName: String, start: Bool) async throws -> ServiceSpec {
+        let identity = ServiceIdentity(project: record.projectID, workspace: record.workspace, projectSlug: slug)
+        let token = try await self.store.ensurePreviewToken(record.projectID, candidate: .random()) ?? .random()
+        let compose = try self.renderer.renderCompose(ComposeInput(projectID: record.projectID, projectSlug: slug, previewToken: token))
+        return ServiceSpec(identity: identity, displayName: displayName, compose: compose, instantDeploy: start, server: record.server)
     }
 
     /// Waits (briefly) for a concurrent ensure to record the service it is creating.

@@ -27,6 +27,8 @@ public struct ContainerStatus: Sendable, Equatable, Codable {
     public var blockedReason: String?
     public var blockedHint: String?
     public var coolifyStatus: String?
+    /// The server its service runs on (absent when the project has no container).
+    public var server: String?
     public var previews: [Preview]
 
     /// The status of a project with no container.
@@ -57,7 +59,7 @@ public struct ContainerStatus: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case exists, state, serviceUuid, ageSeconds, selfHealed, likelyFailed, blockedReason, blockedHint, coolifyStatus, previews
+        case exists, state, serviceUuid, ageSeconds, selfHealed, likelyFailed, blockedReason, blockedHint, coolifyStatus, server, previews
     }
 
     /// Encodes `serviceUuid` always (null when there is none) and the optional diagnostics only when set.
@@ -72,6 +74,7 @@ public struct ContainerStatus: Sendable, Equatable, Codable {
         try container.encodeIfPresent(self.blockedReason, forKey: .blockedReason)
         try container.encodeIfPresent(self.blockedHint, forKey: .blockedHint)
         try container.encodeIfPresent(self.coolifyStatus, forKey: .coolifyStatus)
+        try container.encodeIfPresent(self.server, forKey: .server)
         try container.encode(self.previews, forKey: .previews)
     }
 
@@ -84,5 +87,6 @@ public struct ContainerStatus: Sendable, Equatable, Codable {
             ageSeconds: max(0, Int(now.timeIntervalSince(record.createdAt))),
             previews: previews
         )
+        self.server = record.server.rawValue
     }
 }

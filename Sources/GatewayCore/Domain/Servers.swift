@@ -20,11 +20,14 @@ public struct ServerSlot: Sendable, Equatable {
     public var capacity: Int?
     /// A draining server gets no new container (its own still resume).
     public var draining: Bool
+    /// Its uuid in Coolify, whose server webhooks (unreachable, disk usage) are then the gateway's; nil: unknown.
+    public var coolifyServerUUID: String?
 
-    public init(name: ServerName, capacity: Int?, draining: Bool = false) {
+    public init(name: ServerName, capacity: Int?, draining: Bool = false, coolifyServerUUID: String? = nil) {
         self.name = name
         self.capacity = capacity
         self.draining = draining
+        self.coolifyServerUUID = coolifyServerUUID
     }
 
     /// The server a new container goes to: among those not draining and not full, the one with the most free

@@ -26,12 +26,15 @@ public struct ServiceSpec: Sendable, Equatable {
     public var compose: String
     /// Whether the service starts right after creation.
     public var instantDeploy: Bool
+    /// The server it is created on (placed when its row was reserved).
+    public var server: ServerName
 
-    public init(identity: ServiceIdentity, displayName: String, compose: String, instantDeploy: Bool) {
+    public init(identity: ServiceIdentity, displayName: String, compose: String, instantDeploy: Bool, server: ServerName = .default) {
         self.identity = identity
         self.displayName = displayName
         self.compose = compose
         self.instantDeploy = instantDeploy
+        self.server = server
     }
 
     /// The service description: the display name and the owner marker.
@@ -88,6 +91,8 @@ public protocol Orchestrator: Sendable {
     /// Stops the service (idempotent).
     @discardableResult
     func stopService(_ uuid: ServiceUUID) async throws -> PowerOutcome
+    /// Deletes the service with its containers and volumes (a move's old service, or its undone new one).
+    func deleteService(_ uuid: ServiceUUID) async throws
     /// The service's current status.
     /// - Throws: ``OrchestratorError`` with outcome ``OrchestratorError/Outcome/serviceMissing`` when the
     ///   orchestrator has no such service.

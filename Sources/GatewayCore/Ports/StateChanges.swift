@@ -63,6 +63,11 @@ public protocol StateChanges: Sendable {
     /// - Returns: The updated row, or nil when the row is missing or already has a service.
     func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord?
 
+    /// Points a suspended container at another service on another server (a move, or its undoing), only if it is
+    /// `suspended` with service `old` now.
+    /// - Returns: The updated row, or nil when it was not.
+    func switchContainer(_ project: ProjectID, from old: ServiceUUID, to new: ServiceUUID, on server: ServerName) async throws -> ContainerRecord?
+
     /// Inserts a new dev-server row; its project must have a container row.
     func insertDevServer(_ record: DevServerRecord) async throws
 
@@ -216,6 +221,13 @@ public struct ObservedChanges: StateChanges {
     public func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord? {
         try await self.observe { store in
             let record = try await store.recordServiceUUID(uuid, for: project)
+            return (record, record.map { .container($0, from: $0.state) })
+        }
+    }
+
+    public func switchContainer(_ project: ProjectID, from old: ServiceUUID, to new: ServiceUUID, on server: ServerName) async throws -> ContainerRecord? {
+        try await self.observe { store in
+            let record = try await store.switchContainer(project, from: old, to: new, on: server)
             return (record, record.map { .container($0, from: $0.state) })
         }
     }

@@ -147,9 +147,11 @@ public struct WebhookProcessor: Service {
         return record
     }
 
+    /// Whether a server webhook is about one of the gateway's servers: the configured one, or one of the list's.
     func isOurs(_ server: String?) -> Bool {
-        guard let configured = self.serverUUID, let server else { return true }
-        return configured == server
+        let ours = Set(self.lifecycle.servers.current.compactMap(\.coolifyServerUUID) + [self.serverUUID].compactMap { $0 })
+        guard let server, !ours.isEmpty else { return true }
+        return ours.contains(server)
     }
 }
 

@@ -25,4 +25,20 @@ public struct DoctorCheck: Sendable, Encodable, Equatable {
     public static func skipped(_ name: String, _ detail: String) -> DoctorCheck {
         DoctorCheck(name: name, outcome: .skipped, detail: detail, fix: nil)
     }
+
+    /// The same finding under another name.
+    public func renamed(_ name: String) -> DoctorCheck {
+        var renamed = self
+        renamed.name = name
+        return renamed
+    }
+
+    /// The check named for one server of a list: `ssh.image` of `host-a` is `ssh[host-a].image`; nil keeps the name.
+    public func naming(server: String?) -> DoctorCheck {
+        guard let server else { return self }
+        var named = self
+        let dot = self.name.firstIndex(of: ".") ?? self.name.endIndex
+        named.name = "\(self.name[..<dot])[\(server)]\(self.name[dot...])"
+        return named
+    }
 }

@@ -27,6 +27,32 @@ extension Doctor {
             return [.skipped("coolify", "COOLIFY_API_URL is not set: containers cannot be created, started or stopped")]
         }
         let client = CoolifyClient(configuration: coolify, logger: logger)
+        let list = configuration.servers
+        // The first server's read proves the API and the token (`coolify.api`); each other server's is its own check.
+        let label = { (server: ServerDefinition) in list.file == nil ? nil : server.slot.name.rawValue }
+        var checks = await Self.coolifyServer(client, uuid: coolify.serverUUID, apiURL: coolify.apiURL)
+            .map { $0.name == "coolify.api" ? $0 : $0.naming(server: list.servers.first.flatMap(label)) }
+        guard checks.first?.outcome == .passed else { return checks }
+        for server in list.servers.dropFirst() {
+            guard let uuid = server.coolify?.serverUUID else { continue }
+            let found = await Self.coolifyServer(client, uuid: uuid, apiURL: coolify.apiURL)
+            checks += found.count == 1 ? [found[0].renamed("coolify.server").naming(server: label(server))] : found.dropFirst().map { $0.naming(server: label(server)) }
+        }
+        do {
+            let projects = try await client.projects()
+            checks.append(.passed(
+                "coolify.projects",
+                "the token lists \(projects.count) project(s); creating, starting and stopping also need its write and deploy abilities, which only a real create proves"
+            ))
+        } catch {
+            checks.append(.failed("coolify.projects", "\(error)", fix: "give the token the read ability"))
+        }
+        return checks
+    }
+
+    /// Coolify's API reads the server `uuid` with this token and finds it reachable.
+    private static func coolifyServer(_ client: CoolifyClient, uuid: String, apiURL: URL) async -> [DoctorCheck] {
+        let coolify = (apiURL: apiURL, serverUUID: uuid)
         let server: CoolifyServer
         do {
             server = try await client.server(coolify.serverUUID)
@@ -35,7 +61,7 @@ extension Doctor {
             case .coolifyUnauthorized, .coolifyInvalidRequest:
                 "create an API token in Coolify (Keys & Tokens) with the read, write and deploy abilities and set COOLIFY_API_TOKEN"
             case .coolifyNotFound:
-                "set COOLIFY_SERVER_UUID to the uuid of a server this token's team owns (Coolify: Servers)"
+                "set COOLIFY_SERVER_UUID (or the server's coolifyServerUuid in VIBN_SERVERS_FILE) to the uuid of a server this token's team owns (Coolify: Servers)"
             default:
                 "check COOLIFY_API_URL (e.g. https://coolify.example.com) and that the gateway reaches it"
             }
@@ -53,24 +79,33 @@ extension Doctor {
         } else {
             checks.append(.passed("coolify.server", "Coolify reports server \(name) reachable"))
         }
-        do {
-            let projects = try await client.projects()
-            checks.append(.passed(
-                "coolify.projects",
-                "the token lists \(projects.count) project(s); creating, starting and stopping also need its write and deploy abilities, which only a real create proves"
-            ))
-        } catch {
-            checks.append(.failed("coolify.projects", "\(error)", fix: "give the token the read ability"))
+        return checks
+    }
+
+    /// Each server's SSH host answers with the configured key and known host key, runs docker, and holds the dev image
+    /// with the label that keeps Coolify's cleanup from deleting it. With `VIBN_SERVERS_FILE` each check names its
+    /// server (`ssh[host-a].image`).
+    static func ssh(_ configuration: ServerConfiguration) async -> [DoctorCheck] {
+        let list = configuration.servers
+        guard list.sshConfigured else {
+            return [.skipped("ssh", list.file == nil
+                ? "COOLIFY_SSH_HOST is not set: exec, files, dev servers and autosave are off"
+                : "no server of VIBN_SERVERS_FILE has an ssh section: exec, files, dev servers and autosave are off")]
+        }
+        var checks: [DoctorCheck] = []
+        for server in list.servers {
+            let label = list.file == nil ? nil : server.slot.name.rawValue
+            guard let ssh = server.ssh else {
+                checks.append(.skipped("ssh[\(server.slot.name)]", "no ssh section: exec and files answer 503 for its containers"))
+                continue
+            }
+            checks += await Self.ssh(ssh, image: configuration.core.lifecycle.image).map { $0.naming(server: label) }
         }
         return checks
     }
 
-    /// The SSH host answers with the configured key and known host key, runs docker, and holds the dev image with
-    /// the label that keeps Coolify's cleanup from deleting it.
-    static func ssh(_ configuration: ServerConfiguration) async -> [DoctorCheck] {
-        guard let ssh = configuration.ssh else {
-            return [.skipped("ssh", "COOLIFY_SSH_HOST is not set: exec, files, dev servers and autosave are off")]
-        }
+    /// The checks of one SSH host.
+    private static func ssh(_ ssh: SSHConfiguration, image: String) async -> [DoctorCheck] {
         let target = "\(ssh.user)@\(ssh.host):\(ssh.port)"
         let shell: SSHExec
         do {
@@ -78,7 +113,7 @@ extension Doctor {
         } catch {
             return [.failed("ssh", "\(error)", fix: "check COOLIFY_SSH_PRIVATE_KEY_B64 and COOLIFY_SSH_KNOWN_HOSTS")]
         }
-        var checks = await Self.ssh(shell, target: target, image: configuration.core.lifecycle.image)
+        var checks = await Self.ssh(shell, target: target, image: image)
         if checks.first?.outcome == .passed {
             checks.append(await Self.sshSessions(shell, user: ssh.user, gatewaySessions: ssh.maxSessions))
         }
