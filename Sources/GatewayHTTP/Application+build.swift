@@ -69,11 +69,12 @@ public func buildRouter(
     ).addRoutes(to: router)
     MetricsController<GatewayRequestContext>(
         registry: metrics, cache: StoreGaugeCache(store: store, ttl: http.metricsStoreTTL, timeout: http.readinessTimeout),
-        appliedTurns: { gateway.chatTurns.finishedCounts }, diskReports: { gateway.webhooks?.diskReports.latest ?? [] }
+        appliedTurns: { gateway.chatTurns.finishedCounts }, diskReports: { gateway.webhooks?.diskReports.latest ?? [] },
+        servers: gateway.ports.servers
     ).addRoutes(to: router)
     StatusController<GatewayRequestContext>(
         store: store, history: history, doctor: doctor, routing: gateway.settings.previewRouting, clock: gateway.ports.clock,
-        passwords: [http.apiToken, http.statusPassword].compactMap { $0 }
+        servers: gateway.ports.servers, passwords: [http.apiToken, http.statusPassword].compactMap { $0 }
     ).addRoutes(to: router)
 
     // Authentication belongs to the routes, never to a comparison of path strings: every route of `api` runs the

@@ -15,6 +15,8 @@ struct MetricsController<Context: RequestContext> {
     let appliedTurns: @Sendable () -> [String: Int]
     /// Coolify's latest `high_disk_usage` report of each server this replica applied.
     let diskReports: @Sendable () -> [HostDiskReports.Entry]
+    /// The server list as last read.
+    let servers: ServerFleet
 
     func addRoutes(to router: Router<Context>) {
         router.get("metrics") { _, context in try await self.scrape(context: context) }
@@ -94,10 +96,34 @@ struct MetricsController<Context: RequestContext> {
                 namespace: "vibn", metricName: "outbox_pending", unitName: "", helpText: "Outbound events not yet delivered."
             )
             gauges.makeGauge(descriptor: outbox).set(Double(read.outboxPending))
+            self.serverGauges(read.activePerServer, into: gauges)
             return gauges
         } catch {
             context.logger.warning("metrics left out the store gauges", metadata: ["error": "\(error)"])
             return nil
+        }
+    }
+
+    /// Per listed server (and any other a row is on): its active containers, its capacity and whether it drains.
+    func serverGauges(_ active: [ServerName: Int], into gauges: PrometheusCollectorRegistry) {
+        let listed = self.servers.current
+        let containers = MetricNameDescriptor(
+            namespace: "vibn", metricName: "server_containers", unitName: "",
+            helpText: "Dev containers provisioning or running on each server (what placement counts against its capacity)."
+        )
+        let capacity = MetricNameDescriptor(
+            namespace: "vibn", metricName: "server_capacity", unitName: "", helpText: "Each listed server's capacity (absent: unlimited)."
+        )
+        let draining = MetricNameDescriptor(
+            namespace: "vibn", metricName: "server_draining", unitName: "", helpText: "1 when a listed server takes no new container."
+        )
+        let names = listed.map(\.name) + active.keys.filter { name in !listed.contains { $0.name == name } }.sorted { $0.rawValue < $1.rawValue }
+        for name in names {
+            gauges.makeGauge(descriptor: containers, labels: [("server", name.rawValue)]).set(Double(active[name, default: 0]))
+        }
+        for slot in listed {
+            if let limit = slot.capacity { gauges.makeGauge(descriptor: capacity, labels: [("server", slot.name.rawValue)]).set(Double(limit)) }
+            gauges.makeGauge(descriptor: draining, labels: [("server", slot.name.rawValue)]).set(slot.draining ? 1.0 : 0.0)
         }
     }
 }

@@ -17,6 +17,8 @@ actor StoreGaugeCache {
         let pendingRelaunches: Int
         /// Outbound events not yet delivered.
         let outboxPending: Int
+        /// Containers `provisioning` or `running` on each server.
+        let activePerServer: [ServerName: Int]
     }
 
     let store: any GatewayStore
@@ -43,7 +45,8 @@ actor StoreGaugeCache {
                 return Gauges(
                     containers: counts, livePreviews: try await store.livePreviews().count,
                     pendingTurns: try await store.pendingTurnCount(), pendingWebhooks: try await store.pendingDeliveryCount(),
-                    pendingRelaunches: try await store.devServerRelaunchCount(), outboxPending: try await store.pendingEventCount()
+                    pendingRelaunches: try await store.devServerRelaunchCount(), outboxPending: try await store.pendingEventCount(),
+                    activePerServer: try await store.activeContainersPerServer()
                 )
             }
         }

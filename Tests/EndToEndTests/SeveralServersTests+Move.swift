@@ -44,7 +44,7 @@ extension SeveralServersTests {
 
                     // Refused moves change nothing.
                     let unknown = try await client.send("POST", "\(path)/container/move", json: #"{"server":"host-z"}"#)
-                    #expect(unknown.status == 422 && unknown.text.contains("server_unknown"), "\(unknown.text)")
+                    #expect(unknown.status == 404 && unknown.text.contains("server_unknown"), "\(unknown.text)")
                     let malformed = try await client.send("POST", "\(path)/container/move", json: #"{"server":"Host A"}"#)
                     #expect(malformed.status == 400 && malformed.text.contains("invalid_server"), "\(malformed.text)")
                     let same = try await client.send("POST", "\(path)/container/move", json: #"{"server":"host-a"}"#)

@@ -55,6 +55,8 @@ struct MetricsTests {
                 #"vibn_work_pending{kind="chat_turn"} 0.0"#,
                 #"vibn_work_pending{kind="dev_server"} 0.0"#,
                 "vibn_outbox_pending 0.0",
+                #"vibn_server_containers{server="default"} 1.0"#,
+                #"vibn_server_draining{server="default"} 0.0"#,
                 #"vibn_work_applied_total{kind="chat_turn",outcome="applied"} 0"#,
                 #"vibn_work_applied_total{kind="chat_turn",outcome="failed"} 0"#,
                 "# TYPE vibn_http_requests_total counter",

@@ -71,6 +71,7 @@ struct StatusPageTests {
                 "Running containers (1)", "proj_status_run", "Suspended containers (1)", "proj_status_zzz",
                 "Live previews (1)", "href=\"\(previewURL)\"", "&lt;script&gt;alert(1)&lt;/script&gt;",
                 "HTTP 500: &lt;img src=x onerror=&quot;alert(2)&quot;&gt;", "events to deliver", "Chat turns per minute",
+                "Servers (1)", "<tr><td>default</td><td>1</td><td>unlimited</td><td>takes new containers</td></tr>",
             ] {
                 #expect(page.contains(expected), "missing \(expected)")
             }

@@ -146,7 +146,7 @@ extension MoveScripts.Failure {
 extension GatewayError {
     static func serverUnknown(_ server: ServerName, listed: [ServerName]) -> GatewayError {
         GatewayError(
-            .unprocessable, code: Code("server_unknown"),
+            .notFound, code: Code("server_unknown"),
             message: "Server '\(server)' is not in the server list (\(listed.map(\.rawValue).joined(separator: ", "))).",
             hint: "Name a server of VIBN_SERVERS_FILE."
         )

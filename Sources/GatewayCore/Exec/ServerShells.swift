@@ -24,7 +24,11 @@ public final class ServerShells: ContainerShell {
     }
 
     public func containerRuns(_ service: ServiceUUID) async throws -> Bool {
-        try await self.shell(for: service).containerRuns(service)
+        do {
+            return try await self.shell(for: service).containerRuns(service)
+        } catch let error as GatewayError where error.code == .containerNotFound {
+            return false
+        }
     }
 
     /// The shell of the server `service` runs on.
@@ -36,9 +40,14 @@ public final class ServerShells: ContainerShell {
         } else if let recorded = try await self.store.container(service: service)?.server {
             server = recorded
             self.servers.withLock { $0[service] = recorded }
+        } else if let only = self.shells.withLock({ $0.count == 1 ? $0.first?.value : nil }) {
+            // Not recorded (yet), with one host: it can only be there.
+            return only
         } else {
-            // Not recorded (yet): the docker lookup on the default host says whether it runs there.
-            server = .default
+            throw GatewayError(
+                .notFound, code: .containerNotFound, message: "No project's container has the service '\(service)'.",
+                hint: "Retry once the container is recorded."
+            )
         }
         guard let shell = self.shells.withLock({ $0[server] }) else {
             throw GatewayError(

@@ -11,6 +11,8 @@ struct StatusController<Context: RequestContext> {
     let doctor: DoctorResults?
     let routing: PreviewRouting
     let clock: any WallClock
+    /// The server list, shown with each server's containers.
+    let servers: ServerFleet
     /// The passwords that open the page; empty: none needed.
     let passwords: [String]
 
@@ -41,7 +43,8 @@ struct StatusController<Context: RequestContext> {
         }
         let page = StatusPage(
             report: report, history: await self.history?.recorded() ?? [],
-            doctor: await self.doctor?.current(), turnWindow: Self.turnWindow, routing: self.routing
+            doctor: await self.doctor?.current(), turnWindow: Self.turnWindow, routing: self.routing,
+            servers: self.servers.current
         )
         return Response(
             status: .ok,

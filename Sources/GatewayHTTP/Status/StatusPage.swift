@@ -10,6 +10,8 @@ struct StatusPage {
     let doctor: (result: DoctorResults.Result?, refreshing: Bool)?
     let turnWindow: Duration
     let routing: PreviewRouting
+    /// The server list as last read.
+    let servers: [ServerSlot]
 
     func render() -> String {
         let now = self.report.generatedAt
@@ -36,6 +38,7 @@ struct StatusPage {
              · sampled every minute by this replica since it started (at most 6 hours)</p>
             <h2>Chat turns per minute</h2>
             \(StatusCharts.turns(self.report.turnsPerMinute, window: self.turnWindow, now: now))
+            \(self.serverSection())
             \(states.map { self.containerSection($0, now: now) }.joined())
             \(self.previewSection())
             \(self.devServerSection())
@@ -67,18 +70,33 @@ struct StatusPage {
             """
     }
 
+    /// Each server's containers against its capacity (and any server a row is on that the list no longer names).
+    private func serverSection() -> String {
+        var active: [ServerName: Int] = [:]
+        for state in [ContainerState.provisioning, .running] {
+            for record in self.report.containers[state] ?? [] { active[record.server, default: 0] += 1 }
+        }
+        let unlisted = active.keys.filter { name in !self.servers.contains { $0.name == name } }.sorted { $0.rawValue < $1.rawValue }
+        let rows = self.servers.map { slot in
+            Self.row([slot.name.rawValue, "\(active[slot.name, default: 0])", slot.capacity.map(String.init) ?? "unlimited",
+                      slot.draining ? "draining" : "takes new containers"])
+        } + unlisted.map { Self.row([$0.rawValue, "\(active[$0, default: 0])", "–", "not in the list"]) }
+        return Self.table(title: "Servers (\(self.servers.count))", id: "servers",
+                          header: ["server", "provisioning or running", "capacity", "placement"], rows: rows, total: rows.count)
+    }
+
     private func containerSection(_ state: ContainerState, now: Date) -> String {
         let records = self.report.containers[state] ?? []
         let rows = records.prefix(StatusReport.rowLimit).map { record in
             let idle = max(0, Int(now.timeIntervalSince(record.lastActiveAt) / 60))
             return Self.row([
                 record.projectID.rawValue, record.workspace.rawValue, record.projectSlug?.rawValue ?? "", "\(idle)",
-                Self.timestamp(record.stateChangedAt), record.serviceUUID?.rawValue ?? "",
+                Self.timestamp(record.stateChangedAt), record.server.rawValue, record.serviceUUID?.rawValue ?? "",
             ])
         }
         return Self.table(
             title: "\(state.rawValue.capitalized) containers (\(records.count))", id: "containers-\(state.rawValue)",
-            header: ["project", "workspace", "slug", "idle minutes", "\(state.rawValue) since", "Coolify service"],
+            header: ["project", "workspace", "slug", "idle minutes", "\(state.rawValue) since", "server", "Coolify service"],
             rows: rows, total: records.count
         )
     }
