@@ -14,12 +14,13 @@ extension Gateway {
         events: (any EventSink)? = nil,
         clock: any WallClock = SystemClock(),
         settings: GatewaySettings? = nil,
+        servers: ServerFleet = ServerFleet([.single]),
         logger: Logger = Logger(label: "gateway-tests")
     ) -> Gateway {
         Gateway(
             ports: GatewayPorts(
                 store: store, orchestrator: orchestrator, shell: shell, renderer: CoolifyTestCompose(),
-                previewRoutes: previewRoutes, events: events, clock: clock
+                previewRoutes: previewRoutes, events: events, clock: clock, servers: servers
             ),
             settings: settings ?? .testing(sshConfigured: shell != nil),
             logger: logger

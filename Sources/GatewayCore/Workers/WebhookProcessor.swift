@@ -111,7 +111,9 @@ public struct WebhookProcessor: Service {
         case .serverUnreachable(let server):
             guard self.isOurs(server) else { return }
             await self.reconciler.reachability.set(false)
-            for record in try await self.lifecycle.store.containers(in: [.provisioning, .running]) {
+            // Only the containers on that server, when the list says which one it is.
+            let named = self.lifecycle.servers.current.first { $0.coolifyServerUUID != nil && $0.coolifyServerUUID == server }?.name
+            for record in try await self.lifecycle.store.containers(in: [.provisioning, .running]) where named.map({ record.server == $0 }) ?? true {
                 try await self.lifecycle.noteStatus("server:unreachable", for: record.projectID)
             }
         case .serverReachable(let server):

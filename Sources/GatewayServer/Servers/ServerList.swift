@@ -63,7 +63,7 @@ public struct ServerList: Sendable {
         do {
             document = try YAMLDecoder().decode(Document.self, from: text)
         } catch {
-            throw ServerListError(file: file, problem: "is not a server list (servers: [{name, coolifyServerUuid, ssh, capacity}]): \(error)")
+            throw ServerListError(file: file, problem: "is not a server list (servers: [{name, coolifyServerUuid, ssh, capacity}]): \(Self.describe(error))")
         }
         guard !document.servers.isEmpty else { throw ServerListError(file: file, problem: "lists no server") }
         var seen = Set<String>()
@@ -109,6 +109,31 @@ public struct ServerList: Sendable {
             throw fail("ssh.\(field[error.field] ?? error.field)", error.message)
         }
         return ssh
+    }
+
+    /// Where and why the file does not parse, never its text: Yams quotes the offending line, which may hold a key.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case YamlError.scanner(_, let problem, let mark, _), YamlError.parser(_, let problem, let mark, _),
+             YamlError.composer(_, let problem, let mark, _):
+            return "\(problem) at line \(mark.line), column \(mark.column)"
+        case YamlError.reader(let problem, let offset, _, _):
+            return "\(problem) at byte \(offset.map(String.init) ?? "?")"
+        case let DecodingError.keyNotFound(key, context):
+            return "\(Self.path(context.codingPath + [key])) is missing"
+        case let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context):
+            return "\(Self.path(context.codingPath)) must be \(type == Int.self ? "a number" : type == Bool.self ? "true or false" : "text")"
+        case let DecodingError.dataCorrupted(context):
+            if let underlying = context.underlyingError { return Self.describe(underlying) }
+            return context.codingPath.isEmpty ? "it cannot be read as YAML" : "\(Self.path(context.codingPath)) cannot be read"
+        default:
+            return "it cannot be read as YAML"
+        }
+    }
+
+    /// `servers[0].ssh.host` for a coding path.
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
     }
 
     static func isCoolifyUUID(_ raw: String?) -> Bool {
