@@ -50,8 +50,40 @@ public struct ContainerMover: Sendable {
         }
         _ = try await self.autosave.save(awake, force: true)
 
+        // 2.–3. While the container is suspended no one resumes it (the waker's exclusion): its row changes service.
+        let moved = try await self.whileSuspended(project) {
+            try await self.relocate(
+                record, to: slot, repository: repository, scripts: scripts, wasRunning: wasRunning, shell: shell
+            )
+        }
+
+        // 4. The old service is no longer needed: its workspace is in the new one.
+        do {
+            try await self.lifecycle.orchestrator.deleteService(oldService)
+        } catch {
+            self.lifecycle.logger.warning("moved, but the old service was not deleted; delete it in Coolify", metadata: [
+                "project.id": "\(project)", "coolify.service": "\(oldService)", "error": "\(error)",
+            ])
+        }
+        self.lifecycle.logger.notice("moved a container", metadata: [
+            "project.id": "\(project)", "server.from": "\(record.server)", "server.to": "\(target)", "coolify.service": "\(moved.service)", "autosave.commit": "\(moved.commit)",
+        ])
+        return try await self.lifecycle.status(workspace: workspace, project: project)
+    }
+
+    /// Steps 2 and 3 of a move: stops the old container, creates and restores the new one and switches the row, or
+    /// undoes what it did.
+    /// - Returns: The new service and the autosave commit it was restored from.
+    private func relocate(
+        _ record: ContainerRecord, to slot: ServerSlot, repository: MoveScripts.Repository, scripts: MoveScripts, wasRunning: Bool,
+        shell: any ContainerShell
+    ) async throws -> (service: ServiceUUID, commit: String) {
+        let (project, target) = (record.projectID, slot.name)
+        guard let oldService = record.serviceUUID, let slug = record.projectSlug else {
+            throw GatewayError.containerBusy(project, state: record.state, operation: "be moved")
+        }
         // 2. The old container stops (its suspend saves once more what changed meanwhile).
-        _ = try await self.lifecycle.suspend(workspace: workspace, project: project)
+        _ = try await self.lifecycle.suspend(workspace: record.workspace, project: project)
         guard let commit = try await self.lifecycle.store.lastPushedAutosave(project: project)?.commit else {
             throw GatewayError.moveFailed(project, target: target, step: "finding the autosave", MoveScripts.Failure.noAutosave)
         }
@@ -93,19 +125,13 @@ public struct ContainerMover: Sendable {
             await self.restart(record, if: wasRunning)
             throw GatewayError.moveFailed(project, target: target, step: "restoring the workspace on '\(target)'", error)
         }
+        return (newService, commit)
+    }
 
-        // 4. The old service is no longer needed: its workspace is in the new one.
-        do {
-            try await self.lifecycle.orchestrator.deleteService(oldService)
-        } catch {
-            self.lifecycle.logger.warning("moved, but the old service was not deleted; delete it in Coolify", metadata: [
-                "project.id": "\(project)", "coolify.service": "\(oldService)", "error": "\(error)",
-            ])
-        }
-        self.lifecycle.logger.notice("moved a container", metadata: [
-            "project.id": "\(project)", "server.from": "\(record.server)", "server.to": "\(target)", "autosave.commit": "\(commit)",
-        ])
-        return try await self.lifecycle.status(workspace: workspace, project: project)
+    /// Runs `body` holding the project's resume exclusion, so no waker starts the container meanwhile.
+    private func whileSuspended<T: Sendable>(_ project: ProjectID, _ body: @Sendable () async throws -> T) async throws -> T {
+        guard let exclusion = self.waker.resumer?.exclusion else { return try await body() }
+        return try await exclusion.run(project, body)
     }
 
     /// The target's slot, when it may take the container now.
