@@ -7,7 +7,8 @@ import UnixSignals
 
 /// The adapters of the server list: the core's placement list, Coolify's server of each name, and one multiplexed
 /// SSH connection per host. Re-reading the list (SIGHUP) replaces all three; a host whose settings did not change
-/// keeps its connection, one that left or changed is closed once nothing new reaches it.
+/// keeps its connection, one that left or changed gets no new command and is closed at the next re-read or when the
+/// gateway stops, so the commands already running on it finish.
 public actor ServerConnections {
     public nonisolated let fleet: ServerFleet
     public nonisolated let coolify: CoolifyServers
@@ -15,6 +16,8 @@ public actor ServerConnections {
     public nonisolated let shells: ServerShells?
     private var list: ServerList
     private var execs: [ServerName: (settings: SSHConfiguration, exec: SSHExec)] = [:]
+    /// Connections of hosts that left or changed at the last re-read, still finishing their commands.
+    private var retired: [SSHExec] = []
 
     /// Opens a connection per listed SSH host.
     /// - Throws: When an SSH connection's private directory cannot be made.
@@ -69,13 +72,15 @@ public actor ServerConnections {
         self.coolify.replace(Self.placements(next))
         self.shells?.replace(execs.mapValues(\.exec))
         logger.notice("re-read the server list", metadata: ["servers": "\(next.servers.map(\.slot.name.rawValue).joined(separator: ","))"])
-        for exec in retired { await exec.close() }
+        for exec in self.retired { await exec.close() }
+        self.retired = retired
     }
 
     /// Closes every SSH connection.
     public func close() async {
-        for (_, entry) in self.execs { await entry.exec.close() }
+        for exec in self.execs.values.map(\.exec) + self.retired { await exec.close() }
         self.execs = [:]
+        self.retired = []
     }
 
     /// The first server's SSH settings (what `vibn-gateway doctor` checks).
