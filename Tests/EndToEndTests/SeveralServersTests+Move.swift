@@ -12,13 +12,8 @@ extension SeveralServersTests {
         try FileManager.default.createDirectory(at: work.appendingPathComponent("dynamic"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let origin = work.appendingPathComponent("origin.git").path
-        let router = HostRouter(hosts: hosts)
         try await GatewayStoreBackend.postgres.withSettings(work: work) { storeSettings in
-            try await CoolifyStandIn.withRunning(onServiceChange: router.handler) { coolify in
-                let uuids = [coolify.serverUUID, await coolify.addServer()]
-                router.use(coolify, serverUUIDs: uuids)
-                let list = work.appendingPathComponent("servers.yml")
-                try Self.serverList(hosts: hosts, uuids: uuids, capacities: [5, 5]).write(to: list, atomically: true, encoding: .utf8)
+            try await Self.withTwoServers(hosts: hosts, work: work, capacities: [5, 5]) { coolify, uuids, list in
                 let token = "move-" + UUID().uuidString
                 let environment = Self.environment(token: token, coolify: coolify, list: list, hosts: hosts, work: work)
                     .merging(storeSettings) { $1 }

@@ -16,12 +16,7 @@ struct SeveralServersTests {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("vibn-servers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work.appendingPathComponent("dynamic"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let router = HostRouter(hosts: hosts)
-        try await CoolifyStandIn.withRunning(onServiceChange: router.handler) { coolify in
-            let uuids = [coolify.serverUUID, await coolify.addServer()]
-            router.use(coolify, serverUUIDs: uuids)
-            let list = work.appendingPathComponent("servers.yml")
-            try Self.serverList(hosts: hosts, uuids: uuids, capacities: [2, 2]).write(to: list, atomically: true, encoding: .utf8)
+        try await Self.withTwoServers(hosts: hosts, work: work, capacities: [2, 2]) { coolify, uuids, list in
             let token = "servers-" + UUID().uuidString
             let image = "vibn-dev-servers-\(UUID().uuidString.prefix(8).lowercased()):latest"
             let environment = Self.environment(token: token, coolify: coolify, list: list, hosts: hosts, work: work).merging([
@@ -128,6 +123,21 @@ struct SeveralServersTests {
         )
         #expect(missing.error.contains("absent.yml cannot be read"), "\(missing.error)")
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("gateway.sqlite").path), "nothing was opened")
+    }
+
+    /// Runs `body` with a Coolify stand-in that knows two servers (their uuids), whose services' containers appear on
+    /// the docker stand-in of the host each was created on, and the server list `servers.yml` in `work`.
+    static func withTwoServers(
+        hosts: [SSHTestPeer], work: URL, capacities: [Int], _ body: @Sendable (CoolifyStandIn, [String], URL) async throws -> Void
+    ) async throws {
+        let router = HostRouter(hosts: hosts)
+        try await CoolifyStandIn.withRunning(onServiceChange: router.handler) { coolify in
+            let uuids = [coolify.serverUUID, await coolify.addServer()]
+            router.use(coolify, serverUUIDs: uuids)
+            let list = work.appendingPathComponent("servers.yml")
+            try Self.serverList(hosts: hosts, uuids: uuids, capacities: capacities).write(to: list, atomically: true, encoding: .utf8)
+            try await body(coolify, uuids, list)
+        }
     }
 
     /// The settings of a gateway on the two servers of `list`.
