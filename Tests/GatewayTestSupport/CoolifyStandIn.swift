@@ -13,9 +13,12 @@ public final class CoolifyStandIn: Sendable {
     public let token: String
     /// The one server services can be created on.
     public let serverUUID: String
+    /// Its Applications and their deployments.
+    public let deployments: CoolifyStandInDeployments
     let state: CoolifyStandInState
 
-    init(url: URL, token: String, serverUUID: String, state: CoolifyStandInState) {
+    init(url: URL, token: String, serverUUID: String, state: CoolifyStandInState, deployments: CoolifyStandInDeployments) {
+        self.deployments = deployments
         self.url = url
         self.token = token
         self.serverUUID = serverUUID
@@ -32,7 +35,8 @@ public final class CoolifyStandIn: Sendable {
         let token = "standin-token-" + UUID().uuidString
         let serverUUID = "srv" + CoolifyStandInState.newUUID().prefix(21)
         let state = CoolifyStandInState(serverUUID: String(serverUUID), onServiceChange: onServiceChange)
-        let router = CoolifyStandInRoutes(state: state, token: token).router()
+        let deployments = CoolifyStandInDeployments()
+        let router = CoolifyStandInRoutes(state: state, deployments: deployments, token: token).router()
         return try await LoopbackServer.with({ onServerRunning in
             Application(
                 router: router,
@@ -42,7 +46,8 @@ public final class CoolifyStandIn: Sendable {
             )
         }) { port in
             let standIn = CoolifyStandIn(
-                url: URL(string: "http://127.0.0.1:\(port)")!, token: token, serverUUID: String(serverUUID), state: state
+                url: URL(string: "http://127.0.0.1:\(port)")!, token: token, serverUUID: String(serverUUID), state: state,
+                deployments: deployments
             )
             return try await body(standIn)
         }

@@ -6,6 +6,7 @@ import NIOCore
 /// The stand-in's routes under `/api/v1`, answering as Coolify's OpenAPI document says.
 struct CoolifyStandInRoutes: Sendable {
     let state: CoolifyStandInState
+    let deployments: CoolifyStandInDeployments
     let token: String
 
     /// The fields `POST /services` accepts; any other is a 422.
@@ -56,6 +57,26 @@ struct CoolifyStandInRoutes: Sendable {
                     try await self.state.changed(uuid, action == "start" ? .started : .stopped)
                     return Self.json(.ok, ["message": "Service \(action == "start" ? "starting" : "stopping") request queued."])
                 }
+            }
+        }
+        api.post("deploy") { request, _ in
+            try await self.handle(request, path: "/deploy") { _ in
+                let answer = await self.deployments.deploy(request.uri.queryParameters.get("uuid"))
+                return Self.raw(HTTPResponse.Status(code: answer.status), answer.body)
+            }
+        }
+        api.get("deploy") { request, _ in
+            try await self.handle(request, path: "/deploy") { _ in
+                var response = Self.json(.methodNotAllowed, ["message": "This endpoint has changed to a POST request."])
+                response.headers[.allow] = "POST"
+                return response
+            }
+        }
+        api.get("deployments/:uuid") { request, context in
+            let uuid = context.parameters.get("uuid") ?? ""
+            return try await self.handle(request, path: "/deployments/\(uuid)") { _ in
+                let answer = await self.deployments.deployment(uuid)
+                return Self.raw(HTTPResponse.Status(code: answer.status), answer.body)
             }
         }
         api.get("servers/:uuid") { request, context in
@@ -185,6 +206,10 @@ struct CoolifyStandInRoutes: Sendable {
 
     static func notFound(_ what: String) -> Response {
         self.json(.notFound, ["message": "\(what) not found."])
+    }
+
+    static func raw(_ status: HTTPResponse.Status, _ data: Data) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: Any) -> Response {
