@@ -53,6 +53,26 @@ public struct CoolifyOrchestrator: Orchestrator {
         try await Self.orchestratorErrors { try await self.client.deleteService(uuid) }
     }
 
+    public func deployApplication(_ uuid: ApplicationUUID) async throws -> QueuedDeploy {
+        try await Self.orchestratorErrors {
+            let queued = try await self.client.deploy(application: uuid.rawValue)
+            return QueuedDeploy(deploymentUUID: queued.deploymentUUID, alreadyQueued: queued.alreadyQueued)
+        }
+    }
+
+    public func deployment(_ uuid: String) async throws -> DeploymentReport {
+        try await Self.orchestratorErrors {
+            let read = try await self.client.deployment(uuid)
+            let status = read.status ?? "unknown"
+            let phase: DeploymentReport.Phase = switch status {
+            case "finished": .succeeded
+            case "failed", "cancelled-by-user": .failed
+            default: .running
+            }
+            return DeploymentReport(phase: phase, status: status, url: read.deployment_url)
+        }
+    }
+
     public func serviceStatus(_ uuid: ServiceUUID) async throws -> ServiceStatus {
         try await Self.orchestratorErrors { CoolifyStatus.status(try await self.client.service(uuid).status ?? "unknown") }
     }

@@ -123,3 +123,31 @@ struct HostDiskData: Encodable {
         try container.encode(self.thresholdPercent, forKey: .thresholdPercent)
     }
 }
+
+/// `ship.succeeded` / `ship.failed`: the branch and commit pushed, Coolify's deployment, and why it failed.
+struct ShipData: Encodable {
+    let project: ProjectFields
+    let shipId: String
+    let branch: String?
+    let commit: String?
+    let committed: Bool?
+    let applicationUuid: String
+    let deploymentUuid: String?
+    let deploymentUrl: String?
+    let reason: String?
+
+    enum CodingKeys: String, CodingKey { case shipId, branch, commit, committed, applicationUuid, deploymentUuid, deploymentUrl, reason }
+
+    func encode(to encoder: any Encoder) throws {
+        try self.project.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.shipId, forKey: .shipId)
+        try container.encode(self.branch, forKey: .branch)
+        try container.encode(self.commit, forKey: .commit)
+        try container.encode(self.committed, forKey: .committed)
+        try container.encode(self.applicationUuid, forKey: .applicationUuid)
+        try container.encode(self.deploymentUuid, forKey: .deploymentUuid)
+        try container.encode(self.deploymentUrl, forKey: .deploymentUrl)
+        try container.encode(self.reason, forKey: .reason)
+    }
+}

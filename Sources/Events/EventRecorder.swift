@@ -45,6 +45,7 @@ public struct EventRecorder: EventSink {
         case .autosave: true
         case .chatTurn(_, let outcome): outcome != .applied
         case .hostDiskHigh: true
+        case .ship(let record, let from): from != record.state && !record.state.isActive
         }
     }
 
@@ -91,6 +92,14 @@ public struct EventRecorder: EventSink {
                 thresholdPercent: report.threshold
             )
             return try self.event(.hostDiskHigh, data)
+        case .ship(let ship, _):
+            let container = try await store.container(ship.projectID)
+            let data = ShipData(
+                project: Self.project(ship.projectID, ship.workspace, container), shipId: ship.id.rawValue, branch: ship.branch,
+                commit: ship.commit, committed: ship.committed, applicationUuid: ship.applicationUUID.rawValue,
+                deploymentUuid: ship.deploymentUUID, deploymentUrl: ship.deploymentURL, reason: ship.reason
+            )
+            return try self.event(ship.state == .succeeded ? .shipSucceeded : .shipFailed, data)
         }
     }
 

@@ -16,6 +16,10 @@ public struct Gateway: Sendable {
     public let lifecycle: ContainerLifecycle?
     /// Moves containers between servers; nil when Coolify is not configured.
     public let mover: ContainerMover?
+    /// Ships projects (push, then deploy); nil when Coolify is not configured.
+    public let shipper: Shipper?
+    /// Ends ships on their deployment's webhook or by polling; nil when Coolify is not configured.
+    public let shipWatcher: ShipWatcher?
     public let exec: ExecService
     public let autosave: Autosave
     public let devServers: DevServers
@@ -75,6 +79,11 @@ public struct Gateway: Sendable {
         self.exec = exec
         self.lifecycle = lifecycle
         self.mover = lifecycle.map { ContainerMover(lifecycle: $0, autosave: saving, waker: waker, shell: shell) }
+        let shipper = ports.orchestrator.map {
+            Shipper(store: store, changes: changes, orchestrator: $0, shell: shell, waker: waker, settings: settings.ship, clock: clock, logger: logger)
+        }
+        self.shipper = shipper
+        self.shipWatcher = shipper.map { ShipWatcher(shipper: $0) }
         self.devServerQueue = devServerQueue
         let devServers = DevServers(
             exec: exec, store: store, changes: changes, clock: clock, routing: settings.previewRouting, queue: devServerQueue,
@@ -88,7 +97,7 @@ public struct Gateway: Sendable {
         self.reconciler = reconciler
         if let lifecycle, let reconciler {
             self.webhooks = WebhookProcessor(
-                lifecycle: lifecycle, reconciler: reconciler, serverUUID: settings.coolifyServerUUID, logger: logger
+                lifecycle: lifecycle, reconciler: reconciler, serverUUID: settings.coolifyServerUUID, ships: self.shipWatcher, logger: logger
             )
             self.idleSweeper = IdleSweeper(
                 lifecycle: lifecycle, idleMinutes: settings.idleMinutes, turnHoldMinutes: settings.turnHoldMinutes,
@@ -128,6 +137,7 @@ public struct Gateway: Sendable {
         services.append(self.chatTurns)
         if let idleSweeper = self.idleSweeper { services.append(idleSweeper) }
         if let periodicAutosave = self.periodicAutosave { services.append(periodicAutosave) }
+        if let shipWatcher = self.shipWatcher { services.append(shipWatcher) }
         if let supervisor = self.devServerSupervisor { services.append(supervisor) }
         return services
     }

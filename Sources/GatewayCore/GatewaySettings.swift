@@ -64,6 +64,8 @@ public struct GatewaySettings: Sendable {
     public var turns: TurnSettings
     /// How often running containers active since their last push are autosaved.
     public var autosaveInterval: Duration
+    /// Git's identity for ships' commits, and how long a deployment may take.
+    public var ship: ShipSettings
 
     public init(
         lifecycle: LifecycleSettings,
@@ -76,8 +78,10 @@ public struct GatewaySettings: Sendable {
         devServerReadinessLimit: Duration = .seconds(300),
         devServerProbeInterval: Duration = .seconds(1),
         turns: TurnSettings = TurnSettings(),
-        autosaveInterval: Duration = .seconds(Int64(Autosave.interval))
+        autosaveInterval: Duration = .seconds(Int64(Autosave.interval)),
+        ship: ShipSettings = ShipSettings()
     ) {
+        self.ship = ship
         self.lifecycle = lifecycle
         self.previewRouting = previewRouting
         self.coolifyServerUUID = coolifyServerUUID

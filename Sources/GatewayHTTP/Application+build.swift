@@ -89,6 +89,7 @@ public func buildRouter(
     FilesController(service: gateway.exec).addRoutes(to: api)
     DevServerController(devServers: gateway.devServers).addRoutes(to: api)
     IdleSweepController(sweeper: gateway.idleSweeper).addRoutes(to: api)
+    ShipController(shipper: gateway.shipper).addRoutes(to: api)
 
     // Webhooks are accepted only when something applies them: without Coolify the route answers 404.
     CoolifyWebhookController(secret: http.coolifyWebhookSecret, webhooks: gateway.webhooks, clock: gateway.ports.clock)

@@ -14,7 +14,7 @@ enum Migrations {
     /// Every migration, oldest first. Append only: never edit one that has shipped.
     static let all: [Migration] = [
         seedTables, projectSlugAndPreviewToken, lifecycle, autosaveOutcome, turnsAndEvents, durableTurns, devServerRelaunch,
-        stateChangedAt, previewTokenIndex, previewChanges, containerServer,
+        stateChangedAt, previewTokenIndex, previewChanges, containerServer, ships,
     ]
 
     static let seedTables = Migration(

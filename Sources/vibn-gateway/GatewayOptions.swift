@@ -95,7 +95,8 @@ struct GatewayOptions: ParsableArguments {
                 previewRouting: try self.previewOptions.routing(),
                 coolifyServerUUID: listed == nil ? self.coolifyOptions.serverUUID : nil,
                 idleMinutes: sweep.idleMinutes, turnHoldMinutes: sweep.turnHoldMinutes,
-                turns: try self.workOptions.settings(port: port)
+                turns: try self.workOptions.settings(port: port),
+                ship: try self.workOptions.shipSettings()
             )
         )
         configuration.traefikMetricsURL = try self.previewOptions.metricsURL()

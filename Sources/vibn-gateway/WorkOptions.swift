@@ -13,6 +13,26 @@ struct WorkOptions: ParsableArguments {
     @Option(name: .customLong("replica-id"), help: "This replica's name in the project leases; keep it stable across restarts. (env: VIBN_REPLICA_ID, default: {hostname}:{port})")
     var replicaId: String?
 
+    @Option(name: .customLong("ship-author-name"), help: "Git author and committer name of the commits POST …/ship makes. (env: VIBN_SHIP_AUTHOR_NAME, default: Vibn)")
+    var shipAuthorName: String?
+
+    @Option(name: .customLong("ship-author-email"), help: "Their e-mail address. (env: VIBN_SHIP_AUTHOR_EMAIL, default: vibn-bot@vibnai.com)")
+    var shipAuthorEmail: String?
+
+    /// Git's identity for ships' commits.
+    /// - Throws: `ValidationError` for a name or address with control characters or `<>`, or longer than 200.
+    func shipSettings() throws -> ShipSettings {
+        let defaults = ShipSettings()
+        let name = Setting.string(self.shipAuthorName, env: "VIBN_SHIP_AUTHOR_NAME", default: defaults.authorName)
+        let email = Setting.string(self.shipAuthorEmail, env: "VIBN_SHIP_AUTHOR_EMAIL", default: defaults.authorEmail)
+        for (variable, value) in [("VIBN_SHIP_AUTHOR_NAME", name), ("VIBN_SHIP_AUTHOR_EMAIL", email)] {
+            guard (1...200).contains(value.utf8.count), !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "<" || $0 == ">" || $0.value == 0x7F }) else {
+                throw ValidationError("\(variable) must be 1-200 characters without control characters or '<', '>'")
+            }
+        }
+        return ShipSettings(authorName: name, authorEmail: email)
+    }
+
     /// The validated settings; `port` names the replica by default.
     /// - Throws: `ValidationError` naming the setting that is out of range or malformed.
     func settings(port: Int) throws -> TurnSettings {

@@ -54,7 +54,7 @@ struct DoctorTests {
                     ]
                     #expect(good.map(\.name) == names)
                     #expect(good.allSatisfy { $0.outcome == "passed" }, "\(good.filter { $0.outcome != "passed" })")
-                    #expect(good.first { $0.name == "store" }?.detail.contains("11 migration(s) pending") == true, "a fresh database")
+                    #expect(good.first { $0.name == "store" }?.detail.contains("12 migration(s) pending") == true, "a fresh database")
                     #expect(good.first { $0.name == "ssh.sessions" }?.detail.contains("sshd allows 10 sessions") == true, "stock sshd: \(good)")
                     #expect(good.first { $0.name == "traefik.routers" }?.detail.contains("all 1 router(s)") == true, "\(good)")
                     #expect(await receiver.accepted().contains { String(decoding: $0.body, as: UTF8.self).contains(#""type":"gateway.ping""#) })

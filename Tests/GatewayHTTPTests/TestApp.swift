@@ -51,6 +51,7 @@ struct TestApp {
         apiToken: String? = TestApp.token,
         shell: (any ContainerShell)? = nil,
         gateway: Gateway? = nil,
+        testing: TestingSetup = .router,
         configure: (inout HTTPSettings) -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
@@ -59,7 +60,7 @@ struct TestApp {
         let gateway = gateway ?? self.gateway(shell: shell)
         let app = try buildApplication(gateway, http: http, configuration: .init(), logger: Logger(label: "http-tests"))
         var failure: (any Error)?
-        do { try await app.test(.router, body) } catch { failure = error }
+        do { try await app.test(testing, body) } catch { failure = error }
         try await self.store.close()
         try? FileManager.default.removeItem(atPath: self.path)
         if let failure { throw failure }

@@ -56,19 +56,27 @@ public actor CoolifyStandInDeployments {
         await self.notify(deployment)
     }
 
+    /// Queues and runs a deployment of `application` as a deploy from elsewhere would (Coolify's own git webhook);
+    /// returns its uuid.
+    public func queueDeployment(of application: String) -> String {
+        let deployment = Deployment(uuid: CoolifyStandInState.newUUID(), applicationUUID: application, status: "queued")
+        self.deployments[deployment.uuid] = deployment
+        let outcome = self.outcome
+        Task { await self.run(deployment.uuid, outcome: outcome) }
+        return deployment.uuid
+    }
+
     /// `POST /deploy?uuid=…`: Coolify's answer body and status.
     func deploy(_ uuid: String?) -> (status: Int, body: Data) {
         guard let uuid, !uuid.isEmpty else { return Self.answer(400, ["message": "You must provide uuid or tag."]) }
         guard let name = self.applications[uuid] else { return Self.answer(404, ["message": "No resources found."]) }
-        let deployment = Deployment(uuid: CoolifyStandInState.newUUID(), applicationUUID: uuid, status: "queued")
         if self.answerAlreadyQueued {
             self.answerAlreadyQueued = false
-            return Self.answer(200, ["deployments": [["message": "Deployment already queued for this commit.", "resource_uuid": uuid, "deployment_uuid": deployment.uuid]]])
+            // Coolify's DeployController answers a fresh uuid it never stores.
+            return Self.answer(200, ["deployments": [["message": "Deployment already queued for this commit.", "resource_uuid": uuid, "deployment_uuid": CoolifyStandInState.newUUID()]]])
         }
-        self.deployments[deployment.uuid] = deployment
-        let outcome = self.outcome
-        Task { await self.run(deployment.uuid, outcome: outcome) }
-        return Self.answer(200, ["deployments": [["message": "Application \(name) deployment queued.", "resource_uuid": uuid, "deployment_uuid": deployment.uuid]]])
+        let deployment = self.queueDeployment(of: uuid)
+        return Self.answer(200, ["deployments": [["message": "Application \(name) deployment queued.", "resource_uuid": uuid, "deployment_uuid": deployment]]])
     }
 
     /// `GET /deployments/{uuid}`.
@@ -87,6 +95,7 @@ public actor CoolifyStandInDeployments {
 
     private func run(_ uuid: String, outcome: Outcome) async {
         try? await Task.sleep(for: .milliseconds(200))
+        guard self.deployments[uuid]?.status == "queued" else { return }
         self.deployments[uuid]?.status = "in_progress"
         guard outcome != .held else { return }
         try? await Task.sleep(for: .milliseconds(300))

@@ -74,18 +74,12 @@ struct MoveScripts {
         guard words.count == 3, !words[2].isEmpty else { throw Failure(result: result) }
         let head = words[0] == "-" ? nil : words[0]
         if let head, !([40, 64].contains(head.count) && head.allSatisfy(\.isHexDigit)) { throw Failure(result: result) }
-        return Repository(origin: words[2], branch: Self.isBranchName(words[1]) ? words[1] : nil, head: head)
+        return Repository(origin: words[2], branch: GitBranchName.isValid(words[1]) ? words[1] : nil, head: head)
     }
 
     /// Whether the restore script said it restored.
     static func restored(_ result: ExecResult) throws {
         guard result.exitCode == 0, Self.lastLine(result) == "\(Self.marker) restored" else { throw Failure(result: result) }
-    }
-
-    /// A plain branch name (what `git checkout -B` takes without surprises).
-    static func isBranchName(_ name: String) -> Bool {
-        guard name != "-", !name.hasPrefix("-"), !name.contains(".."), (1...200).contains(name.utf8.count) else { return false }
-        return name.utf8.allSatisfy { ASCII.isAlnum($0) || [UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/")].contains($0) }
     }
 
     static func lastLine(_ result: ExecResult) -> String {

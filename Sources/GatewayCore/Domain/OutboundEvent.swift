@@ -9,6 +9,8 @@ public enum OutboundEventType: String, Sendable, Codable, CaseIterable {
     case autosaveFailed = "autosave.failed"
     case chatTurnFailed = "chat_turn.failed"
     case hostDiskHigh = "host.disk_high"
+    case shipSucceeded = "ship.succeeded"
+    case shipFailed = "ship.failed"
     /// Sent only by `vibn-gateway doctor`, never stored: proves the receiver accepts the gateway's signature.
     case gatewayPing = "gateway.ping"
 }

@@ -93,10 +93,45 @@ public protocol Orchestrator: Sendable {
     func stopService(_ uuid: ServiceUUID) async throws -> PowerOutcome
     /// Deletes the service with its containers and volumes (a move's old service, or its undone new one).
     func deleteService(_ uuid: ServiceUUID) async throws
+    /// Queues a deployment of an Application (from its git repository).
+    func deployApplication(_ uuid: ApplicationUUID) async throws -> QueuedDeploy
+    /// How a deployment is doing.
+    func deployment(_ uuid: String) async throws -> DeploymentReport
     /// The service's current status.
     /// - Throws: ``OrchestratorError`` with outcome ``OrchestratorError/Outcome/serviceMissing`` when the
     ///   orchestrator has no such service.
     func serviceStatus(_ uuid: ServiceUUID) async throws -> ServiceStatus
+}
+
+/// A deployment the orchestrator queued.
+public struct QueuedDeploy: Sendable, Equatable {
+    public var deploymentUUID: String
+    /// A deployment of the same commit was already queued: `deploymentUUID` may name nothing (Coolify's answer), so
+    /// only the deployment's webhook (which names the Application) tells how it ends.
+    public var alreadyQueued: Bool
+
+    public init(deploymentUUID: String, alreadyQueued: Bool) {
+        self.deploymentUUID = deploymentUUID
+        self.alreadyQueued = alreadyQueued
+    }
+}
+
+/// Where a deployment is.
+public struct DeploymentReport: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        case running, succeeded, failed
+    }
+
+    public var phase: Phase
+    /// The orchestrator's own word for it (Coolify: `queued`, `in_progress`, `finished`, `failed`, `cancelled-by-user`).
+    public var status: String
+    public var url: String?
+
+    public init(phase: Phase, status: String, url: String?) {
+        self.phase = phase
+        self.status = status
+        self.url = url
+    }
 }
 
 // MARK: - Orchestrator errors

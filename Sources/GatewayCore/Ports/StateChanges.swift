@@ -14,12 +14,14 @@ public enum StoreChange: Sendable, Equatable {
     case chatTurn(ChatTurn, ChatTurnOutcome)
     /// Coolify reported the server's disk fuller than its threshold.
     case hostDiskHigh(HostDiskReport)
+    /// A ship was started (`from` nil) or moved on.
+    case ship(ShipRecord, from: ShipState?)
 
     /// Whether the change can add or remove a preview route (a container or a dev server changed).
     public var affectsPreviews: Bool {
         switch self {
         case .container, .devServer: true
-        case .autosave, .chatTurn, .hostDiskHigh: false
+        case .autosave, .chatTurn, .hostDiskHigh, .ship: false
         }
     }
 
@@ -62,6 +64,14 @@ public protocol StateChanges: Sendable {
     /// Records the Coolify service of a reserved row, only if it has none yet.
     /// - Returns: The updated row, or nil when the row is missing or already has a service.
     func recordServiceUUID(_ uuid: ServiceUUID, for project: ProjectID) async throws -> ContainerRecord?
+
+    /// Inserts a ship unless the project has one that has not ended (one statement: two replicas cannot both start).
+    /// - Returns: The inserted ship, or the project's active one with `inserted` false.
+    func startShip(_ ship: ShipRecord) async throws -> (record: ShipRecord, inserted: Bool)
+
+    /// Moves a ship from `from` to `to` (`from` may equal `to` to record progress), only if it is in `from` now.
+    /// - Returns: The updated ship, or nil when it was not in `from`.
+    func transitionShip(_ id: ShipID, from: ShipState, to: ShipState, progress: ShipProgress, at now: Date) async throws -> ShipRecord?
 
     /// Points a suspended container at another service on another server (a move, or its undoing), only if it is
     /// `suspended` with service `old` now.
@@ -229,6 +239,20 @@ public struct ObservedChanges: StateChanges {
         try await self.observe { store in
             let record = try await store.switchContainer(project, from: old, to: new, on: server)
             return (record, record.map { .container($0, from: $0.state) })
+        }
+    }
+
+    public func startShip(_ ship: ShipRecord) async throws -> (record: ShipRecord, inserted: Bool) {
+        try await self.observe { store in
+            let started = try await store.startShip(ship)
+            return (started, started.inserted ? .ship(started.record, from: nil) : nil)
+        }
+    }
+
+    public func transitionShip(_ id: ShipID, from: ShipState, to: ShipState, progress: ShipProgress, at now: Date) async throws -> ShipRecord? {
+        try await self.observe { store in
+            let record = try await store.transitionShip(id, from: from, to: to, progress: progress, at: now)
+            return (record, record.map { .ship($0, from: from) })
         }
     }
 

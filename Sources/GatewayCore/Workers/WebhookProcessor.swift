@@ -14,6 +14,8 @@ public struct WebhookProcessor: Service {
     public let reconciler: Reconciler
     /// The configured Coolify server; server events about other servers are ignored. Nil: every server is ours.
     public let serverUUID: String?
+    /// Ends the ship a deployment webhook is about; nil: none are.
+    let ships: ShipWatcher?
     public let replayWindow: Duration
     /// How often pending deliveries (left by a stopped replica, or accepted by another) are looked for.
     public let scanInterval: Duration
@@ -23,12 +25,13 @@ public struct WebhookProcessor: Service {
     let doorbell = Doorbell()
 
     public init(
-        lifecycle: ContainerLifecycle, reconciler: Reconciler, serverUUID: String?,
+        lifecycle: ContainerLifecycle, reconciler: Reconciler, serverUUID: String?, ships: ShipWatcher? = nil,
         replayWindow: Duration = .seconds(24 * 3600), scanInterval: Duration = .seconds(5), logger: Logger
     ) {
         self.lifecycle = lifecycle
         self.reconciler = reconciler
         self.serverUUID = serverUUID
+        self.ships = ships
         self.replayWindow = replayWindow
         self.scanInterval = scanInterval
         self.logger = logger
@@ -133,6 +136,7 @@ public struct WebhookProcessor: Service {
             try await self.lifecycle.store.recordDeployment(
                 CoolifyDeployment(applicationUUID: application, deploymentUUID: deployment, succeeded: succeeded, receivedAt: now)
             )
+            try await self.ships?.deploymentEnded(application: application, deployment: deployment, succeeded: succeeded)
         case .other(let name):
             self.logger.info("ignored a Coolify webhook", metadata: ["coolify.event": "\(name ?? "unparsable")"])
         }
