@@ -47,6 +47,8 @@ public enum LeaderLock: Sendable, CaseIterable {
     case autosave
     /// Applying the Coolify webhook deliveries.
     case webhooks
+    /// Checking the ships' deployments.
+    case ships
 
     /// A stable 64-bit key (PostgreSQL advisory lock id): "vibn" followed by four letters of the job.
     public var key: Int64 {
@@ -56,6 +58,7 @@ public enum LeaderLock: Sendable, CaseIterable {
         case .outbox: 0x7669_626e_6f75_7462  // "vibnoutb"
         case .autosave: 0x7669_626e_6175_746f  // "vibnauto"
         case .webhooks: 0x7669_626e_7765_6268  // "vibnwebh"
+        case .ships: 0x7669_626e_7368_6970  // "vibnship"
         }
     }
 }

@@ -5,8 +5,8 @@ import ServiceLifecycle
 /// Ends ships: a deployment's webhook ends its ship at once (``deploymentEnded(application:deployment:succeeded:)``);
 /// every ``ShipSettings/pollInterval`` the deployments of the ships still `deploying` are read from the orchestrator
 /// (a webhook may be off or lost), a deployment past ``ShipSettings/deployTimeout`` fails its ship, and a ship left
-/// `pushing` by a replica that stopped is failed. Every end is a compare-and-set, so replicas polling together end a
-/// ship once.
+/// `pushing` by a replica that stopped is failed. One replica polls at a time; every end is a compare-and-set, so a
+/// webhook and a poll ending a ship together end it once.
 public struct ShipWatcher: Service {
     let shipper: Shipper
 
@@ -17,7 +17,8 @@ public struct ShipWatcher: Service {
     public func run() async {
         await runPeriodically(every: self.shipper.settings.pollInterval, jitter: 0.1) { _ in
             do {
-                try await self.pollOnce()
+                // One replica checks at a time (PostgreSQL's advisory lock); the others find nothing to do.
+                _ = try await self.shipper.store.withLeaderLock(.ships) { try await self.pollOnce() }
             } catch {
                 self.shipper.logger.error("checking the ships' deployments failed", metadata: ["error": "\(error)"])
             }
