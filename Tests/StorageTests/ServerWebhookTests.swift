@@ -9,7 +9,7 @@ import Testing
 /// containers on that server.
 @Suite("Server webhooks with several servers")
 struct ServerWebhookTests {
-    @Test("server_unreachable of one listed server marks only its containers; an unlisted server's is ignored", arguments: StoreBackend.allCases)
+    @Test("server_unreachable of one listed server marks and pauses only its containers until server_reachable; an unlisted server's is ignored", arguments: StoreBackend.allCases)
     func unreachableServer(backend: StoreBackend) async throws {
         try await CoolifyStandIn.withRunning { standIn in
             try await LifecycleFixture.withIsolatedStore(backend) { store in
@@ -39,6 +39,18 @@ struct ServerWebhookTests {
                 #expect(try await store.diagnostics(projects[1]).coolifyStatus == "server:unreachable")
                 #expect(try await store.diagnostics(projects[0]).coolifyStatus == nil, "host-a's container is not marked")
                 #expect(await standIn.server(of: try #require(try await store.container(projects[1])?.serviceUUID).rawValue) == uuids[1])
+
+                // Both services run; the reconciler polls host-a's container but leaves host-b's alone until it is back.
+                for project in projects {
+                    await standIn.setStatus(try #require(try await store.container(project)?.serviceUUID).rawValue, "running:healthy")
+                }
+                let reconciler = try #require(gateway.reconciler)
+                let paused = await reconciler.reconcileOnce(includeRunning: true)
+                #expect(!paused.skipped && paused.checked == 1)
+                #expect(try await store.container(projects[0])?.state == .running)
+                #expect(try await store.container(projects[1])?.state == .provisioning)
+                await processor.process(WebhookDelivery(digest: "b-up", event: .serverReachable(serverUUID: uuids[1]), receivedAt: Date()))
+                #expect(try await store.container(projects[1])?.state == .running, "server_reachable reconciles host-b at once")
             }
         }
     }

@@ -9,13 +9,16 @@ import ServiceLifecycle
 public actor ServerReachability {
     /// How long one `server_unreachable` pauses the reconciler at most.
     public let pauseLimit: Duration
+    /// The pause of every server (the server was not told apart: one server, or an unknown one).
     private var pausedUntil: ContinuousClock.Instant?
+    /// The pauses of single servers of a list.
+    private var serversPausedUntil: [ServerName: ContinuousClock.Instant] = [:]
 
     public init(pauseLimit: Duration = .seconds(5 * 60)) {
         self.pauseLimit = pauseLimit
     }
 
-    /// Whether the reconciler may poll: no pause, or its limit has passed.
+    /// Whether the reconciler may poll at all: no pause of every server, or its limit has passed.
     public var reachable: Bool {
         guard let until = self.pausedUntil else { return true }
         if ContinuousClock.now < until { return false }
@@ -23,9 +26,20 @@ public actor ServerReachability {
         return true
     }
 
-    /// Records what Coolify reported: unreachable pauses the reconciler for at most ``pauseLimit``.
-    public func set(_ reachable: Bool) {
-        self.pausedUntil = reachable ? nil : ContinuousClock.now + self.pauseLimit
+    /// Whether the containers of `server` may be polled: neither every server nor it is paused.
+    public func reachable(_ server: ServerName) -> Bool {
+        guard self.reachable else { return false }
+        guard let until = self.serversPausedUntil[server] else { return true }
+        if ContinuousClock.now < until { return false }
+        self.serversPausedUntil[server] = nil
+        return true
+    }
+
+    /// Records what Coolify reported of `server` (nil: of every server): unreachable pauses it for at most
+    /// ``pauseLimit``.
+    public func set(_ reachable: Bool, server: ServerName? = nil) {
+        let until = reachable ? nil : ContinuousClock.now + self.pauseLimit
+        if let server { self.serversPausedUntil[server] = until } else { self.pausedUntil = until }
     }
 }
 
@@ -95,6 +109,8 @@ public struct Reconciler: Service {
     func pass(states: Set<ContainerState>) async throws -> ReconcileReport {
         var report = ReconcileReport()
         for record in try await self.lifecycle.store.containers(in: states) {
+            // Coolify said this container's server is unreachable: its status would say nothing new.
+            guard await self.reachability.reachable(record.server) else { continue }
             report.checked += 1
             do {
                 if record.serviceUUID == nil {

@@ -113,15 +113,15 @@ public struct WebhookProcessor: Service {
             try await self.lifecycle.refresh(record)
         case .serverUnreachable(let server):
             guard self.isOurs(server) else { return }
-            await self.reconciler.reachability.set(false)
-            // Only the containers on that server, when the list says which one it is.
-            let named = self.lifecycle.servers.current.first { $0.coolifyServerUUID != nil && $0.coolifyServerUUID == server }?.name
-            for record in try await self.lifecycle.store.containers(in: [.provisioning, .running]) where named.map({ record.server == $0 }) ?? true {
+            // With a list of servers, only that server's containers are paused and marked.
+            let scope = self.listedServer(server)
+            await self.reconciler.reachability.set(false, server: scope)
+            for record in try await self.lifecycle.store.containers(in: [.provisioning, .running]) where scope.map({ record.server == $0 }) ?? true {
                 try await self.lifecycle.noteStatus("server:unreachable", for: record.projectID)
             }
         case .serverReachable(let server):
             guard self.isOurs(server) else { return }
-            await self.reconciler.reachability.set(true)
+            await self.reconciler.reachability.set(true, server: self.listedServer(server))
             await self.reconciler.reconcileOnce(includeRunning: true)
         case .highDiskUsage(let report):
             guard self.isOurs(report.serverUUID) else { return }
@@ -151,6 +151,14 @@ public struct WebhookProcessor: Service {
             return nil
         }
         return record
+    }
+
+    /// The server of a list of several that Coolify's `uuid` names; nil with one server or an unknown uuid (then a
+    /// server webhook concerns every container).
+    func listedServer(_ uuid: String?) -> ServerName? {
+        let servers = self.lifecycle.servers.current
+        guard servers.count > 1, let uuid else { return nil }
+        return servers.first { $0.coolifyServerUUID == uuid }?.name
     }
 
     /// Whether a server webhook is about one of the gateway's servers: the configured one, or one of the list's.
