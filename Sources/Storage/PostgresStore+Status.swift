@@ -51,4 +51,25 @@ extension PostgresStore: StatusStore {
         for try await (minute, count) in rows.decode((Date, Int).self) { counts[minute] = count }
         return counts
     }
+
+    public func containerCounts() async throws -> [ContainerState: Int] {
+        let rows = try await self.query("SELECT state, count(*)::bigint FROM fs_project_dev_containers GROUP BY state", logger: self.logger)
+        var counts: [ContainerState: Int] = [:]
+        for try await (state, count) in rows.decode((String, Int).self) {
+            if let state = ContainerState(rawValue: state) { counts[state] = count }
+        }
+        return counts
+    }
+
+    public func livePreviewCount() async throws -> Int {
+        let rows = try await self.query(
+            """
+            SELECT count(*)::bigint FROM fs_dev_servers d JOIN fs_project_dev_containers c ON c.project_id = d.project_id
+            WHERE \(unescaped: LivePreview.storedConditions)
+            """,
+            logger: self.logger
+        )
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
 }

@@ -60,4 +60,25 @@ extension SQLiteStore: StatusStore {
         }
         return counts
     }
+
+    public func containerCounts() async throws -> [ContainerState: Int] {
+        let rows = try await self.run("SELECT state, count(*) AS count FROM fs_project_dev_containers GROUP BY state", [])
+        var counts: [ContainerState: Int] = [:]
+        for row in rows {
+            guard let state = row.column("state")?.string.flatMap(ContainerState.init(rawValue:)), let count = row.column("count")?.integer else { continue }
+            counts[state] = count
+        }
+        return counts
+    }
+
+    public func livePreviewCount() async throws -> Int {
+        let rows = try await self.run(
+            """
+            SELECT count(*) AS count FROM fs_dev_servers d JOIN fs_project_dev_containers c ON c.project_id = d.project_id
+            WHERE \(LivePreview.storedConditions)
+            """,
+            []
+        )
+        return rows.first?.column("count")?.integer ?? 0
+    }
 }

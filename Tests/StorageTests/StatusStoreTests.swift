@@ -23,6 +23,24 @@ struct StatusStoreTests {
         }
     }
 
+    @Test("the counts /metrics reads equal what the rows say: containers by state, live previews", arguments: StoreBackend.allCases)
+    func counts(backend: StoreBackend) async throws {
+        try await LifecycleFixture.withIsolatedStore(backend) { store throws in
+            let fixture = DevServerStoreTests()
+            let running = try await fixture.container(in: store, state: .running)
+            let suspended = try await fixture.container(in: store, state: .suspended)
+            _ = try await fixture.container(in: store, state: .running)
+            for (container, port, state) in [(running, 3000, DevServerState.running), (running, 3001, .starting), (suspended, 3000, .running)] {
+                try await store.insertDevServer(try fixture.devServer(container, port: port, state: state))
+            }
+            let rows = try await store.containers(in: Set(ContainerState.allCases))
+            #expect(try await store.containerCounts() == Dictionary(rows.map { ($0.state, 1) }, uniquingKeysWith: +))
+            #expect(try await store.containerCounts()[.running] == 2)
+            #expect(try await store.livePreviewCount() == store.livePreviews().count)
+            #expect(try await store.livePreviewCount() == 1, "a starting server and a suspended container's are not live")
+        }
+    }
+
     @Test("delivery errors: undelivered events whose attempt failed, newest first", arguments: StoreBackend.allCases)
     func eventFailures(backend: StoreBackend) async throws {
         try await LifecycleFixture.withIsolatedStore(backend) { store throws in
