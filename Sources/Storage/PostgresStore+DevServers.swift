@@ -66,7 +66,7 @@ extension PostgresStore: DevServerStore {
         ).first
     }
 
-    public func livePreviews(of projects: [ProjectID]?) async throws -> [LivePreview] {
+    public func livePreviews(of projects: [ProjectID]?, limit: Int?) async throws -> [LivePreview] {
         let ids = projects?.map(\.rawValue)
         let rows = try await self.query(
             """
@@ -74,7 +74,7 @@ extension PostgresStore: DevServerStore {
             JOIN fs_project_dev_containers c ON c.project_id = d.project_id
             WHERE \(unescaped: LivePreview.storedConditions)
               AND (\(ids)::text[] IS NULL OR d.project_id = ANY(\(ids)::text[]))
-            ORDER BY d.project_id, d.port, d.started_at, d.id
+            ORDER BY d.project_id, d.port, d.started_at, d.id LIMIT \(limit)
             """,
             logger: self.logger
         )

@@ -52,6 +52,15 @@ extension PostgresStore: StatusStore {
         return counts
     }
 
+    public func recentContainers(in state: ContainerState, limit: Int) async throws -> [ContainerRecord] {
+        try await self.records(
+            """
+            SELECT \(unescaped: ContainerRow.columns) FROM fs_project_dev_containers
+            WHERE state = \(state.rawValue) ORDER BY last_active_at DESC, project_id LIMIT \(limit)
+            """
+        )
+    }
+
     public func containerCounts() async throws -> [ContainerState: Int] {
         let rows = try await self.query("SELECT state, count(*)::bigint FROM fs_project_dev_containers GROUP BY state", logger: self.logger)
         var counts: [ContainerState: Int] = [:]

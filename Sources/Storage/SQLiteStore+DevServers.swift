@@ -72,7 +72,7 @@ extension SQLiteStore: DevServerStore {
         return try rows.first.map(Self.devServerRecord)
     }
 
-    public func livePreviews(of projects: [ProjectID]?) async throws -> [LivePreview] {
+    public func livePreviews(of projects: [ProjectID]?, limit: Int?) async throws -> [LivePreview] {
         let ids = try projects.map { String(decoding: try JSONEncoder().encode($0.map(\.rawValue)), as: UTF8.self) }
         let rows = try await self.run(
             """
@@ -80,9 +80,9 @@ extension SQLiteStore: DevServerStore {
             JOIN fs_project_dev_containers c ON c.project_id = d.project_id
             WHERE \(LivePreview.storedConditions)
               AND (?1 IS NULL OR d.project_id IN (SELECT value FROM json_each(?1)))
-            ORDER BY d.project_id, d.port, d.started_at, d.id
+            ORDER BY d.project_id, d.port, d.started_at, d.id LIMIT ?2
             """,
-            [ids.map { .text($0) } ?? .null]
+            [ids.map { .text($0) } ?? .null, .integer(limit ?? -1)]
         )
         return rows.compactMap { row in
             func text(_ name: String) -> String { row.column(name)?.string ?? "" }

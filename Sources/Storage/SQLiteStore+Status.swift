@@ -61,6 +61,13 @@ extension SQLiteStore: StatusStore {
         return counts
     }
 
+    public func recentContainers(in state: ContainerState, limit: Int) async throws -> [ContainerRecord] {
+        try await self.run(
+            "SELECT \(ContainerRow.columns) FROM fs_project_dev_containers WHERE state = ?1 ORDER BY last_active_at DESC, project_id LIMIT ?2",
+            [.text(state.rawValue), .integer(limit)]
+        ).map(Self.record)
+    }
+
     public func containerCounts() async throws -> [ContainerState: Int] {
         let rows = try await self.run("SELECT state, count(*) AS count FROM fs_project_dev_containers GROUP BY state", [])
         var counts: [ContainerState: Int] = [:]

@@ -23,7 +23,7 @@ struct StatusStoreTests {
         }
     }
 
-    @Test("the counts /metrics reads equal what the rows say: containers by state, live previews", arguments: StoreBackend.allCases)
+    @Test("the counts /metrics and the page read equal what the rows say; the page's first rows are the most recently active", arguments: StoreBackend.allCases)
     func counts(backend: StoreBackend) async throws {
         try await LifecycleFixture.withIsolatedStore(backend) { store throws in
             let fixture = DevServerStoreTests()
@@ -38,6 +38,13 @@ struct StatusStoreTests {
             #expect(try await store.containerCounts()[.running] == 2)
             #expect(try await store.livePreviewCount() == store.livePreviews().count)
             #expect(try await store.livePreviewCount() == 1, "a starting server and a suspended container's are not live")
+            #expect(try await store.livePreviews(of: nil, limit: 1).count == 1)
+            #expect(try await store.livePreviews(of: nil, limit: 0).isEmpty)
+            // The page's first rows: most recently active first, at most the limit.
+            let other = try #require(rows.first { $0.state == .running && $0.projectID != running.projectID })
+            _ = try await store.touchContainer(other.projectID, workspace: other.workspace, at: self.now.addingTimeInterval(60))
+            #expect(try await store.recentContainers(in: .running, limit: 10).map(\.projectID) == [other.projectID, running.projectID])
+            #expect(try await store.recentContainers(in: .running, limit: 1).map(\.projectID) == [other.projectID])
         }
     }
 

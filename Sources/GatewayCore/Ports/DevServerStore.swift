@@ -9,9 +9,9 @@ public protocol DevServerStore: Sendable {
     func devServers(project: ProjectID) async throws -> [DevServerRecord]
 
     /// The live previews (`running` dev servers not awaiting a relaunch, on `running` containers) of `projects`, or
-    /// of every project when nil, ordered by project, port and start time; rows missing a slug, token or service
-    /// are left out.
-    func livePreviews(of projects: [ProjectID]?) async throws -> [LivePreview]
+    /// of every project when nil, ordered by project, port and start time, the first `limit` (nil: all); rows missing
+    /// a slug, token or service are left out.
+    func livePreviews(of projects: [ProjectID]?, limit: Int?) async throws -> [LivePreview]
 
     /// The projects whose live previews may have changed since `cursor` (a value this method returned), and the
     /// cursor for the next call; with a nil cursor, only the current cursor (read it before reading every preview).
@@ -41,9 +41,9 @@ public protocol DevServerStore: Sendable {
 }
 
 extension DevServerStore {
-    /// Every live preview; see ``livePreviews(of:)``.
-    public func livePreviews() async throws -> [LivePreview] {
-        try await self.livePreviews(of: nil)
+    /// Every live preview of `projects` (nil: of every project); see ``livePreviews(of:limit:)``.
+    public func livePreviews(of projects: [ProjectID]? = nil) async throws -> [LivePreview] {
+        try await self.livePreviews(of: projects, limit: nil)
     }
 }
 

@@ -11,10 +11,13 @@ public protocol StatusStore: Sendable {
     /// Coolify webhook deliveries, most recently received first, each with when it was applied (nil: still pending).
     func recentWebhookDeliveries(limit: Int) async throws -> [AppliedWebhookDelivery]
 
+    /// The containers in `state`, most recently active first; at most `limit`.
+    func recentContainers(in state: ContainerState, limit: Int) async throws -> [ContainerRecord]
+
     /// How many containers are in each state (states without any are absent): one grouped count, not the rows.
     func containerCounts() async throws -> [ContainerState: Int]
 
-    /// How many live previews there are (``DevServerStore/livePreviews(of:)`` counted in the store).
+    /// How many live previews there are (``DevServerStore/livePreviews(of:limit:)`` counted in the store).
     func livePreviewCount() async throws -> Int
 
     /// Chat turns started in each minute since `cutoff`, keyed by the minute's start; minutes without any are absent.

@@ -37,8 +37,8 @@ public actor ContainerHistory: Service {
 
     private func sample() async {
         do {
-            let states = try await self.store.containers(in: Set(ContainerState.allCases)).map(\.state)
-            self.record(Sample(at: self.clock.now, counts: Dictionary(states.map { ($0, 1) }, uniquingKeysWith: +)))
+            let counts = try await self.store.containerCounts()
+            self.record(Sample(at: self.clock.now, counts: counts))
         } catch {
             self.logger.debug("sampling containers for the status page failed", metadata: ["error": "\(error)"])
         }

@@ -19,7 +19,7 @@ struct StatusPage {
         let cards = states.map { state in
             Self.card("\(self.report.count(state))", "\(state.rawValue)", colour: StatusCharts.colour(state))
         } + [
-            Self.card("\(self.report.livePreviews.count)", "live previews"),
+            Self.card("\(self.report.livePreviewCount)", "live previews"),
             Self.card("\(self.report.outboxPending)", "events to deliver"),
             Self.card("\(self.report.pendingTurns + self.report.pendingWebhooks + self.report.pendingRelaunches)", "pending work"),
         ]
@@ -33,7 +33,7 @@ struct StatusPage {
             <div class="cards">\(cards.joined())</div>
             \(self.doctorSection())
             <h2>Containers over time</h2>
-            \(StatusCharts.containers(self.history + [ContainerHistory.Sample(at: now, counts: self.report.containers.mapValues(\.count))]))
+            \(StatusCharts.containers(self.history + [ContainerHistory.Sample(at: now, counts: self.report.containerCounts)]))
             <p class="legend">\(states.map { #"<span style="color:\#(StatusCharts.colour($0))">■</span> \#($0.rawValue)"# }.joined(separator: " "))\
              · sampled every minute by this replica since it started (at most 6 hours)</p>
             <h2>Chat turns per minute</h2>
@@ -72,10 +72,7 @@ struct StatusPage {
 
     /// Each server's containers against its capacity (and any server a row is on that the list no longer names).
     private func serverSection() -> String {
-        var active: [ServerName: Int] = [:]
-        for state in [ContainerState.provisioning, .running] {
-            for record in self.report.containers[state] ?? [] { active[record.server, default: 0] += 1 }
-        }
+        let active = self.report.activePerServer
         let unlisted = active.keys.filter { name in !self.servers.contains { $0.name == name } }.sorted { $0.rawValue < $1.rawValue }
         let rows = self.servers.map { slot in
             Self.row([slot.name.rawValue, "\(active[slot.name, default: 0])", slot.capacity.map(String.init) ?? "unlimited",
@@ -95,9 +92,9 @@ struct StatusPage {
             ])
         }
         return Self.table(
-            title: "\(state.rawValue.capitalized) containers (\(records.count))", id: "containers-\(state.rawValue)",
+            title: "\(state.rawValue.capitalized) containers (\(self.report.count(state)))", id: "containers-\(state.rawValue)",
             header: ["project", "workspace", "slug", "idle minutes", "\(state.rawValue) since", "server", "Coolify service"],
-            rows: rows, total: records.count
+            rows: rows, total: self.report.count(state)
         )
     }
 
@@ -108,8 +105,8 @@ struct StatusPage {
             let cells = [preview.projectID.rawValue, "\(preview.port.number)", preview.state.rawValue].map { "<td>\(HTML.escape($0))</td>" }
             return "<tr><td><a rel=\"noreferrer\" href=\"\(url)\">\(url)</a></td>" + cells.joined() + "</tr>"
         }
-        return Self.table(title: "Live previews (\(previews.count))", id: "previews", header: ["preview", "project", "port", "state"],
-                          rows: rows, total: previews.count)
+        return Self.table(title: "Live previews (\(self.report.livePreviewCount))", id: "previews", header: ["preview", "project", "port", "state"],
+                          rows: rows, total: self.report.livePreviewCount)
     }
 
     private func devServerSection() -> String {

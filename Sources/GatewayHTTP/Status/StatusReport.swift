@@ -7,9 +7,15 @@ struct StatusReport: Sendable {
     static let rowLimit = 100
 
     let generatedAt: Date
-    /// Every container row by state, most recently active first.
+    /// The first ``rowLimit`` containers of each state, most recently active first.
     let containers: [ContainerState: [ContainerRecord]]
+    /// How many containers each state has.
+    let containerCounts: [ContainerState: Int]
+    /// Containers provisioning or running on each server.
+    let activePerServer: [ServerName: Int]
+    /// The first ``rowLimit`` live previews.
     let livePreviews: [LivePreview]
+    let livePreviewCount: Int
     let devServers: [DevServerRecord]
     let outboxPending: Int
     let eventFailures: [OutboundEvent]
@@ -23,11 +29,18 @@ struct StatusReport: Sendable {
     /// Reads the report within `timeout`.
     static func read(from store: any GatewayStore, now: Date, turnWindow: Duration, timeout: Duration) async throws -> StatusReport {
         try await withDeadline(timeout) {
-            let records = try await store.containers(in: Set(ContainerState.allCases))
+            // Counts and the first rows of each table: a view costs the same with 100 or 100,000 rows.
+            var containers: [ContainerState: [ContainerRecord]] = [:]
+            for state in ContainerState.allCases {
+                containers[state] = try await store.recentContainers(in: state, limit: Self.rowLimit)
+            }
             return StatusReport(
                 generatedAt: now,
-                containers: Dictionary(grouping: records, by: \.state).mapValues { $0.sorted { $0.lastActiveAt > $1.lastActiveAt } },
-                livePreviews: try await store.livePreviews(),
+                containers: containers,
+                containerCounts: try await store.containerCounts(),
+                activePerServer: try await store.activeContainersPerServer(),
+                livePreviews: try await store.livePreviews(of: nil, limit: Self.rowLimit),
+                livePreviewCount: try await store.livePreviewCount(),
                 devServers: try await store.recentDevServers(limit: Self.rowLimit),
                 outboxPending: try await store.pendingEventCount(),
                 eventFailures: try await store.recentEventFailures(limit: 20),
@@ -41,5 +54,5 @@ struct StatusReport: Sendable {
     }
 
     /// How many containers are in `state`.
-    func count(_ state: ContainerState) -> Int { self.containers[state]?.count ?? 0 }
+    func count(_ state: ContainerState) -> Int { self.containerCounts[state] ?? 0 }
 }
