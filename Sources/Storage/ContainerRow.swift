@@ -12,6 +12,21 @@ enum ContainerRow {
         // Rows written before migration 8 (or by the seed) have no state time: their creation stands in for it.
         + "COALESCE(state_changed_at, created_at) AS state_changed_at, server"
 
+    /// The names of ``columns`` in a query over a subquery that selected them.
+    static let selectedNames =
+        "project_id, workspace, service_uuid, image, state, last_active_at, suspended_at, created_at, project_slug, preview_token, "
+        + "state_changed_at, server"
+
+    /// The first `limit` rows of each state, most recently active first (`$LIMIT` is the limit's placeholder).
+    static func recentPerState(limit placeholder: String) -> String {
+        """
+        SELECT \(selectedNames) FROM (
+          SELECT \(columns), row_number() OVER (PARTITION BY state ORDER BY last_active_at DESC, project_id) AS rank
+          FROM fs_project_dev_containers
+        ) ranked WHERE rank <= \(placeholder) ORDER BY state, last_active_at DESC, project_id
+        """
+    }
+
     struct CorruptRow: Error, CustomStringConvertible {
         let project: String
         let detail: String

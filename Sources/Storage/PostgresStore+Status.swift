@@ -52,13 +52,10 @@ extension PostgresStore: StatusStore {
         return counts
     }
 
-    public func recentContainers(in state: ContainerState, limit: Int) async throws -> [ContainerRecord] {
-        try await self.records(
-            """
-            SELECT \(unescaped: ContainerRow.columns) FROM fs_project_dev_containers
-            WHERE state = \(state.rawValue) ORDER BY last_active_at DESC, project_id LIMIT \(limit)
-            """
-        )
+    public func recentContainers(limit: Int) async throws -> [ContainerState: [ContainerRecord]] {
+        var query = PostgresQuery(unsafeSQL: ContainerRow.recentPerState(limit: "$1"))
+        query.binds.append(limit)
+        return Dictionary(grouping: try await self.records(query), by: \.state)
     }
 
     public func containerCounts() async throws -> [ContainerState: Int] {

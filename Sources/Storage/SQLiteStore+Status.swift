@@ -61,11 +61,9 @@ extension SQLiteStore: StatusStore {
         return counts
     }
 
-    public func recentContainers(in state: ContainerState, limit: Int) async throws -> [ContainerRecord] {
-        try await self.run(
-            "SELECT \(ContainerRow.columns) FROM fs_project_dev_containers WHERE state = ?1 ORDER BY last_active_at DESC, project_id LIMIT ?2",
-            [.text(state.rawValue), .integer(limit)]
-        ).map(Self.record)
+    public func recentContainers(limit: Int) async throws -> [ContainerState: [ContainerRecord]] {
+        let records = try await self.run(ContainerRow.recentPerState(limit: "?1"), [.integer(limit)]).map(Self.record)
+        return Dictionary(grouping: records, by: \.state)
     }
 
     public func containerCounts() async throws -> [ContainerState: Int] {

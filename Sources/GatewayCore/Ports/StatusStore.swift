@@ -11,8 +11,8 @@ public protocol StatusStore: Sendable {
     /// Coolify webhook deliveries, most recently received first, each with when it was applied (nil: still pending).
     func recentWebhookDeliveries(limit: Int) async throws -> [AppliedWebhookDelivery]
 
-    /// The containers in `state`, most recently active first; at most `limit`.
-    func recentContainers(in state: ContainerState, limit: Int) async throws -> [ContainerRecord]
+    /// The first `limit` containers of each state, most recently active first (one query for every state).
+    func recentContainers(limit: Int) async throws -> [ContainerState: [ContainerRecord]]
 
     /// How many containers are in each state (states without any are absent): one grouped count, not the rows.
     func containerCounts() async throws -> [ContainerState: Int]

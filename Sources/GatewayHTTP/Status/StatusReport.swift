@@ -30,13 +30,9 @@ struct StatusReport: Sendable {
     static func read(from store: any GatewayStore, now: Date, turnWindow: Duration, timeout: Duration) async throws -> StatusReport {
         try await withDeadline(timeout) {
             // Counts and the first rows of each table: a view costs the same with 100 or 100,000 rows.
-            var containers: [ContainerState: [ContainerRecord]] = [:]
-            for state in ContainerState.allCases {
-                containers[state] = try await store.recentContainers(in: state, limit: Self.rowLimit)
-            }
             return StatusReport(
                 generatedAt: now,
-                containers: containers,
+                containers: try await store.recentContainers(limit: Self.rowLimit),
                 containerCounts: try await store.containerCounts(),
                 activePerServer: try await store.activeContainersPerServer(),
                 livePreviews: try await store.livePreviews(of: nil, limit: Self.rowLimit),
