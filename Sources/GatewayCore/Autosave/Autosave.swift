@@ -113,7 +113,7 @@ public struct Autosave: Sendable {
             projectID: record.projectID, workspace: record.workspace, repo: slug.rawValue, output: output,
             code: result.exitCode, commit: commit, ok: commit != nil, at: now
         ))
-        guard let commit else { throw GatewayError.autosaveFailed(record.projectID, result: result, output: output) }
+        guard let commit else { throw GatewayError.autosaveFailed(record.projectID, result: result) }
         return AutosaveResult(ran: true, reason: "pushed", pushedAt: now, commit: commit)
     }
 
@@ -141,15 +141,11 @@ public struct Autosave: Sendable {
 }
 
 extension GatewayError {
-    /// The autosave ran but did not push; `output` is git's (its last error lines, or last lines, go in the message).
-    static func autosaveFailed(_ project: ProjectID, result: ExecResult, output: String) -> GatewayError {
-        let status = result.timedOut ? "timed out" : "exited with \(result.exitCode.map(String.init) ?? "?")"
-        let lines = output.split(whereSeparator: \.isNewline)
-        let errors = lines.filter { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") }
-        let tail = (errors.isEmpty ? lines : errors).suffix(3).joined(separator: " | ")
-        return GatewayError(
+    /// The autosave ran but did not push; git's last error lines (or last lines) go in the message.
+    static func autosaveFailed(_ project: ProjectID, result: ExecResult) -> GatewayError {
+        GatewayError(
             .upstream, code: .autosaveFailed,
-            message: "The autosave of project '\(project)' \(status) and pushed nothing: \(tail)",
+            message: "The autosave of project '\(project)' \(result.ending) and pushed nothing: \(result.errorLines)",
             hint: "Check that /workspace/<slug> has an 'origin' remote the container can push to."
         )
     }

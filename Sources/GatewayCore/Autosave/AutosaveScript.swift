@@ -72,7 +72,7 @@ struct AutosaveScript {
         case failed
 
         init(_ result: ExecResult) {
-            let last = String(decoding: result.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).last ?? ""
+            let last = result.lastStdoutLine
             let words = last.split(separator: " ")
             guard result.exitCode == 0, words.first.map(String.init) == AutosaveScript.marker, words.count >= 2 else {
                 self = .failed

@@ -53,7 +53,7 @@ public struct ContainerMover: Sendable {
         // 2.–3. While the container is suspended no one resumes it (the waker's exclusion): its row changes service.
         let moved = try await self.whileSuspended(project) {
             try await self.relocate(
-                record, to: slot, repository: repository, scripts: scripts, wasRunning: wasRunning, shell: shell
+                record, from: oldService, to: slot, repository: repository, scripts: scripts, wasRunning: wasRunning, shell: shell
             )
         }
 
@@ -75,17 +75,14 @@ public struct ContainerMover: Sendable {
     /// undoes what it did.
     /// - Returns: The new service and the autosave commit it was restored from.
     private func relocate(
-        _ record: ContainerRecord, to slot: ServerSlot, repository: MoveScripts.Repository, scripts: MoveScripts, wasRunning: Bool,
-        shell: any ContainerShell
+        _ record: ContainerRecord, from oldService: ServiceUUID, to slot: ServerSlot, repository: MoveScripts.Repository,
+        scripts: MoveScripts, wasRunning: Bool, shell: any ContainerShell
     ) async throws -> (service: ServiceUUID, commit: String) {
-        let (project, target) = (record.projectID, slot.name)
-        guard let oldService = record.serviceUUID, let slug = record.projectSlug else {
-            throw GatewayError.containerBusy(project, state: record.state, operation: "be moved")
-        }
+        let (project, target, slug) = (record.projectID, slot.name, scripts.slug)
         // 2. The old container stops (its suspend saves once more what changed meanwhile).
         _ = try await self.lifecycle.suspend(workspace: record.workspace, project: project)
         guard let commit = try await self.lifecycle.store.lastPushedAutosave(project: project)?.commit else {
-            throw GatewayError.moveFailed(project, target: target, step: "finding the autosave", MoveScripts.Failure.noAutosave)
+            throw GatewayError.moveFailed(project, target: target, step: "finding the autosave", StepFailure("no pushed autosave is recorded"))
         }
 
         // 3. The new service on the target; the row points to it while it is restored, still suspended.
@@ -102,7 +99,7 @@ public struct ContainerMover: Sendable {
         }
         guard var switched = try await self.lifecycle.changes.switchContainer(project, from: oldService, to: newService, on: target) else {
             try? await self.lifecycle.orchestrator.deleteService(newService)
-            throw GatewayError.moveFailed(project, target: target, step: "switching the row", MoveScripts.Failure.changedMeanwhile)
+            throw GatewayError.moveFailed(project, target: target, step: "switching the row", StepFailure("the container changed meanwhile"))
         }
         do {
             try await self.waker.waitUntilUp(switched)
@@ -156,16 +153,6 @@ public struct ContainerMover: Sendable {
                 "project.id": "\(record.projectID)", "error": "\(error)",
             ])
         }
-    }
-}
-
-extension MoveScripts.Failure {
-    /// A step that is not a script: its reason alone.
-    static let noAutosave = Self.saying("no pushed autosave is recorded")
-    static let changedMeanwhile = Self.saying("the container changed meanwhile")
-
-    static func saying(_ reason: String) -> MoveScripts.Failure {
-        MoveScripts.Failure(result: ExecResult(exitCode: 1, stdout: [], stderr: Array(reason.utf8), truncated: false, timedOut: false, durationMs: 0))
     }
 }
 

@@ -67,7 +67,7 @@ struct MoveScripts {
     /// The repository the prepare script reported; nil for `no-git`.
     /// - Throws: When the script failed or its last line is not one it prints.
     static func repository(from result: ExecResult) throws -> Repository? {
-        let last = Self.lastLine(result)
+        let last = result.lastStdoutLine
         guard result.exitCode == 0, last.hasPrefix(Self.marker + " ") else { throw Failure(result: result) }
         let words = last.dropFirst(Self.marker.count + 1).split(separator: " ", maxSplits: 2).map(String.init)
         if words == ["no-git"] { return nil }
@@ -79,20 +79,12 @@ struct MoveScripts {
 
     /// Whether the restore script said it restored.
     static func restored(_ result: ExecResult) throws {
-        guard result.exitCode == 0, Self.lastLine(result) == "\(Self.marker) restored" else { throw Failure(result: result) }
-    }
-
-    static func lastLine(_ result: ExecResult) -> String {
-        String(decoding: result.stdout, as: UTF8.self).split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+        guard result.exitCode == 0, result.lastStdoutLine == "\(Self.marker) restored" else { throw Failure(result: result) }
     }
 
     /// A script that did not do its part, with git's last lines.
     struct Failure: Error, CustomStringConvertible {
         let result: ExecResult
-        var description: String {
-            let output = String(decoding: self.result.stdout + self.result.stderr, as: UTF8.self).split(whereSeparator: \.isNewline)
-            let status = self.result.timedOut ? "timed out" : "exited with \(self.result.exitCode.map(String.init) ?? "?")"
-            return "\(status): \(output.suffix(3).joined(separator: " | "))"
-        }
+        var description: String { "\(self.result.ending): \(self.result.errorLines)" }
     }
 }

@@ -43,24 +43,14 @@ struct ShipScript {
     }
 
     /// The push the script reports, or git's reason why there was none.
-    static func outcome(_ result: ExecResult) -> Result<Pushed, ShipFailure> {
-        let stdout = String(decoding: result.stdout, as: UTF8.self)
-        let last = stdout.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-        let words = last.split(separator: " ").map(String.init)
+    static func outcome(_ result: ExecResult) -> Result<Pushed, StepFailure> {
+        let words = result.lastStdoutLine.split(separator: " ").map(String.init)
         if result.exitCode == 0, words.count == 4, words[0] == Self.marker, ["yes", "no"].contains(words[1]),
            [40, 64].contains(words[2].count), words[2].allSatisfy(\.isHexDigit) {
             return .success(Pushed(committed: words[1] == "yes", commit: words[2], branch: words[3]))
         }
-        let lines = (stdout + "\n" + String(decoding: result.stderr, as: UTF8.self)).split(whereSeparator: \.isNewline)
-        let errors = lines.filter { $0.hasPrefix("fatal:") || $0.hasPrefix("error:") || $0.hasPrefix(" ! ") }
-        let tail = (errors.isEmpty ? lines.suffix(3) : errors.suffix(4)).joined(separator: " | ")
-        let status = result.timedOut ? "timed out" : "exited with \(result.exitCode.map(String.init) ?? "?")"
-        return .failure(ShipFailure("the push \(status): \(tail.isEmpty ? "no output" : tail)"))
+        let lines = result.errorLines
+        return .failure(StepFailure("the push \(result.ending): \(lines.isEmpty ? "no output" : lines)"))
     }
 }
 
-/// Why a ship failed, as its `reason` says it.
-struct ShipFailure: Error {
-    let reason: String
-    init(_ reason: String) { self.reason = reason }
-}

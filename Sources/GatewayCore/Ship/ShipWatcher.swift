@@ -34,7 +34,7 @@ public struct ShipWatcher: Service {
             case .pushing where age > self.shipper.settings.pushLimit:
                 try await self.shipper.end(ship, from: .pushing, progress: ShipProgress(reason: "the push did not finish (its replica stopped?)"))
             case .deploying:
-                try await self.check(ship, age: now.timeIntervalSince(ship.updatedAt))
+                try await self.check(ship, age: age)
             default:
                 continue
             }
@@ -43,21 +43,10 @@ public struct ShipWatcher: Service {
 
     /// Reads a deploying ship's deployment; ends the ship when it ended or took too long.
     func check(_ ship: ShipRecord, age: TimeInterval) async throws {
-        if let deployment = ship.deploymentUUID, let report = try? await self.shipper.orchestrator.deployment(deployment) {
-            switch report.phase {
-            case .succeeded:
-                _ = try await self.shipper.changes.transitionShip(
-                    ship.id, from: .deploying, to: .succeeded, progress: ShipProgress(deploymentURL: report.url), at: self.shipper.clock.now
-                )
-                return
-            case .failed:
-                try await self.shipper.end(ship, from: .deploying, progress: ShipProgress(
-                    deploymentURL: report.url, reason: "Coolify reports the deployment \(report.status)"
-                ))
-                return
-            case .running:
-                break
-            }
+        if let deployment = ship.deploymentUUID, let report = try? await self.shipper.orchestrator.deployment(deployment),
+           report.phase != .running {
+            try await self.finish(ship, succeeded: report.phase == .succeeded, status: report.status, deployment: nil, url: report.url)
+            return
         }
         if age > self.shipper.settings.deployTimeout.timeInterval {
             try await self.shipper.end(ship, from: .deploying, progress: ShipProgress(
@@ -79,15 +68,17 @@ public struct ShipWatcher: Service {
         guard let ship = found, ship.state == .deploying else { return }
         var url: String?
         if let deployment { url = try? await self.shipper.orchestrator.deployment(deployment).url }
-        if succeeded {
-            _ = try await self.shipper.changes.transitionShip(
-                ship.id, from: .deploying, to: .succeeded, progress: ShipProgress(deploymentUUID: deployment, deploymentURL: url),
-                at: self.shipper.clock.now
-            )
-        } else {
-            try await self.shipper.end(ship, from: .deploying, progress: ShipProgress(
-                deploymentUUID: deployment, deploymentURL: url, reason: "Coolify reports the deployment failed"
-            ))
+        try await self.finish(ship, succeeded: succeeded, status: "failed", deployment: deployment, url: url)
+    }
+
+    /// Ends a deploying ship as its deployment ended (`status`: the orchestrator's word for a failure).
+    func finish(_ ship: ShipRecord, succeeded: Bool, status: String, deployment: String?, url: String?) async throws {
+        var progress = ShipProgress(deploymentUUID: deployment, deploymentURL: url)
+        guard succeeded else {
+            progress.reason = "Coolify reports the deployment \(status)"
+            try await self.shipper.end(ship, from: .deploying, progress: progress)
+            return
         }
+        _ = try await self.shipper.changes.transitionShip(ship.id, from: .deploying, to: .succeeded, progress: progress, at: self.shipper.clock.now)
     }
 }

@@ -79,7 +79,7 @@ public struct Shipper: Sendable {
         do {
             let awake = try await self.waker.awake(container)
             guard let shell = self.shell, let service = awake.serviceUUID, let slug = awake.projectSlug else {
-                throw ShipFailure("the container has no service or slug yet")
+                throw StepFailure("the container has no service or slug yet")
             }
             let script = ShipScript(slug: slug, branch: ship.branch, message: ship.message)
             let pushed = try ShipScript.outcome(
@@ -111,7 +111,7 @@ public struct Shipper: Sendable {
 
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let failure as ShipFailure: failure.reason
+        case let failure as StepFailure: failure.reason
         case let error as OrchestratorError: error.error.message
         case let error as GatewayError: error.message
         default: "\(error)"

@@ -28,15 +28,15 @@ extension Doctor {
         }
         let client = CoolifyClient(configuration: coolify, logger: logger)
         let list = configuration.servers
-        // The first server's read proves the API and the token (`coolify.api`); each other server's is its own check.
         let label = { (server: ServerDefinition) in list.file == nil ? nil : server.slot.name.rawValue }
-        var checks = await Self.coolifyServer(client, uuid: coolify.serverUUID, apiURL: coolify.apiURL)
-            .map { $0.name == "coolify.api" ? $0 : $0.naming(server: list.servers.first.flatMap(label)) }
-        guard checks.first?.outcome == .passed else { return checks }
+        // The first server's read proves the API and the token (`coolify.api`); each other server's is its own check.
+        let first = await Self.coolifyServer(client, uuid: coolify.serverUUID, apiURL: coolify.apiURL)
+        guard let firstServer = first.server else { return [first.api] }
+        var checks = [first.api, firstServer.naming(server: list.servers.first.flatMap(label))]
         for server in list.servers.dropFirst() {
             guard let uuid = server.coolify?.serverUUID else { continue }
-            let found = await Self.coolifyServer(client, uuid: uuid, apiURL: coolify.apiURL)
-            checks += found.count == 1 ? [found[0].renamed("coolify.server").naming(server: label(server))] : found.dropFirst().map { $0.naming(server: label(server)) }
+            let read = await Self.coolifyServer(client, uuid: uuid, apiURL: coolify.apiURL)
+            checks.append((read.server ?? read.api.renamed("coolify.server")).naming(server: label(server)))
         }
         do {
             let projects = try await client.projects()
@@ -50,12 +50,12 @@ extension Doctor {
         return checks
     }
 
-    /// Coolify's API reads the server `uuid` with this token and finds it reachable.
-    private static func coolifyServer(_ client: CoolifyClient, uuid: String, apiURL: URL) async -> [DoctorCheck] {
-        let coolify = (apiURL: apiURL, serverUUID: uuid)
+    /// Coolify's API reads the server `uuid` with this token (`coolify.api`) and finds it reachable (`coolify.server`,
+    /// nil when the read failed).
+    private static func coolifyServer(_ client: CoolifyClient, uuid: String, apiURL: URL) async -> (api: DoctorCheck, server: DoctorCheck?) {
         let server: CoolifyServer
         do {
-            server = try await client.server(coolify.serverUUID)
+            server = try await client.server(uuid)
         } catch let error as GatewayError {
             let fix = switch error.code {
             case .coolifyUnauthorized, .coolifyInvalidRequest:
@@ -65,21 +65,19 @@ extension Doctor {
             default:
                 "check COOLIFY_API_URL (e.g. https://coolify.example.com) and that the gateway reaches it"
             }
-            return [.failed("coolify.api", "\(coolify.apiURL.absoluteString): \(error.message)", fix: fix)]
+            return (.failed("coolify.api", "\(apiURL.absoluteString): \(error.message)", fix: fix), nil)
         } catch {
-            return [.failed("coolify.api", "\(coolify.apiURL.absoluteString): \(error)", fix: "check COOLIFY_API_URL and that the gateway reaches it")]
+            return (.failed("coolify.api", "\(apiURL.absoluteString): \(error)", fix: "check COOLIFY_API_URL and that the gateway reaches it"), nil)
         }
         let name = "\(server.name ?? server.uuid) (\(server.ip ?? "no address"))"
-        var checks: [DoctorCheck] = [.passed("coolify.api", "\(coolify.apiURL.absoluteString) answers and the token reads server \(name)")]
-        if server.settings?.is_reachable == false || server.settings?.is_usable == false {
-            checks.append(.failed(
+        let api = DoctorCheck.passed("coolify.api", "\(apiURL.absoluteString) answers and the token reads server \(name)")
+        guard server.settings?.is_reachable != false, server.settings?.is_usable != false else {
+            return (api, .failed(
                 "coolify.server", "Coolify reports server \(name) unreachable or unusable: it cannot start containers there",
                 fix: "in Coolify, open the server and validate its connection (Coolify's SSH key, the Docker engine)"
             ))
-        } else {
-            checks.append(.passed("coolify.server", "Coolify reports server \(name) reachable"))
         }
-        return checks
+        return (api, .passed("coolify.server", "Coolify reports server \(name) reachable"))
     }
 
     /// Each server's SSH host answers with the configured key and known host key, runs docker, and holds the dev image

@@ -83,11 +83,6 @@ public actor ServerConnections {
         self.retired = []
     }
 
-    /// The first server's SSH settings (what `vibn-gateway doctor` checks).
-    public nonisolated static func firstSSH(_ list: ServerList) -> SSHConfiguration? {
-        list.servers.lazy.compactMap(\.ssh).first
-    }
-
     private static func placements(_ list: ServerList) -> [ServerName: CoolifyPlacement] {
         Dictionary(list.servers.compactMap { server in server.coolify.map { (server.slot.name, $0) } }, uniquingKeysWith: { first, _ in first })
     }
